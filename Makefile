@@ -1,0 +1,37 @@
+# scikit-bridge: every target creates .venv when it is missing and installs what it needs.
+# torch 2.13.0 goes in first: the CPU build on these machines' local disk. Any other
+# spec would pull a multi-GB CUDA build.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+PIPI   := $(PIP) install --quiet --constraint constraints.txt
+
+.PHONY: demo test bench docs clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per set of extras, redone when the dependency lists change.
+$(VENV)/.installed-%: pyproject.toml constraints.txt | $(PY)
+	$(PIPI) torch==2.13.0
+	$(PIPI) -e ".[$(subst +,$(comma),$*)]"
+	touch $@
+
+comma := ,
+
+demo: $(VENV)/.installed-all+test
+	MPLBACKEND=Agg $(PY) examples/plot_kernel_approximation.py
+
+test: $(VENV)/.installed-all+test
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed-all+bench
+	$(PY) benchmarks/kernels.py
+
+docs: $(VENV)/.installed-all+docs+test
+	MPLBACKEND=Agg $(PY) examples/plot_kernel_approximation.py --output docs/_static/kernel_approximation.png
+	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
+
+clean:
+	rm -rf $(VENV) docs/_build docs/generated

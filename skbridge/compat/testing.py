@@ -1,0 +1,117 @@
+"""Test harness: estimator discovery, small test instances, expected failures.
+
+``tests/test_common.py`` runs scikit-learn's common checks on every public
+estimator found here, so a new estimator is tested with no extra step. Two
+tables steer it:
+
+* :data:`INIT_PARAMS` gives small, seeded parameter sets per estimator (one
+  test instance per dict); an estimator not listed is tested with its defaults.
+* :data:`EXPECTED_FAILED_CHECKS` lists the checks an estimator is known to fail,
+  each with the specific reason. ``tests/test_common.py`` marks them ``xfail``
+  (strict: a check that starts passing must be removed from the table).
+"""
+
+import importlib
+import inspect
+import pkgutil
+from operator import itemgetter
+
+from sklearn.base import BaseEstimator
+
+from .optional import OptionalDependencyError
+
+__all__ = [
+    "EXPECTED_FAILED_CHECKS",
+    "INIT_PARAMS",
+    "OPTIONAL_MODULES",
+    "all_estimators",
+    "expected_failed_checks",
+    "make_test_instances",
+    "tested_instances",
+]
+
+# Top-level modules of optional stacks. A skbridge module that fails to import
+# because one of these is missing is skipped by discovery (its extra is not
+# installed); any other ImportError is a bug and propagates.
+OPTIONAL_MODULES = frozenset(
+    {"torch", "tensorflow", "tf_keras", "keras", "larq", "larq_compute_engine",
+     "tokenizers", "hydra", "omegaconf", "matplotlib", "numba", "tqdm"}
+)
+
+# {class name: [init params, ...]}: small and seeded, so the checks run fast.
+INIT_PARAMS = {
+    "FastfoodSampler": [
+        {"n_components": 64, "random_state": 0},
+        {"kernel": "matern", "nu": 1.5, "n_components": 33, "random_state": 0},
+    ],
+    "RandomFourierSampler": [
+        {"n_components": 64, "random_state": 0},
+        {"kernel": "matern", "nu": 2.5, "n_components": 33, "random_state": 0},
+    ],
+}
+
+# {class name: {check name: reason}}: every entry states why the check cannot pass.
+EXPECTED_FAILED_CHECKS = {}
+
+
+def _walk_modules(package):
+    for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + "."):
+        parts = info.name.split(".")
+        if any(p == "tests" or p.startswith("_") for p in parts[1:]):
+            continue
+        try:
+            yield importlib.import_module(info.name)
+        except OptionalDependencyError:
+            continue
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in OPTIONAL_MODULES:
+                raise
+
+
+def all_estimators():
+    """Every public, concrete scikit-learn estimator defined in :mod:`skbridge`.
+
+    Walks the package like scikit-learn's ``all_estimators``: private modules,
+    ``tests`` packages, private and abstract classes are skipped, and so are the
+    modules whose optional framework is not installed.
+
+    Returns
+    -------
+    estimators : list of (str, type)
+        ``(name, class)`` pairs sorted by name.
+
+    Examples
+    --------
+    >>> from skbridge.compat.testing import all_estimators
+    >>> "FastfoodSampler" in dict(all_estimators())
+    True
+    """
+    import skbridge
+
+    found = {}
+    for module in _walk_modules(skbridge):
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if (
+                issubclass(cls, BaseEstimator)
+                and cls.__module__.startswith("skbridge.")
+                and not name.startswith("_")
+                and not inspect.isabstract(cls)
+            ):
+                found[name] = cls
+    return sorted(found.items(), key=itemgetter(0))
+
+
+def make_test_instances(estimator_class):
+    """Small seeded instances of ``estimator_class`` from :data:`INIT_PARAMS`."""
+    params_list = INIT_PARAMS.get(estimator_class.__name__, [{}])
+    return [estimator_class(**params) for params in params_list]
+
+
+def tested_instances():
+    """One list of every test instance of every discovered estimator."""
+    return [est for _, cls in all_estimators() for est in make_test_instances(cls)]
+
+
+def expected_failed_checks(estimator):
+    """The ``{check: reason}`` dict for ``estimator``, for ``parametrize_with_checks``."""
+    return dict(EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))

@@ -1,0 +1,1 @@
+"""Hydra configs: pipelines and experiments composed from YAML."""

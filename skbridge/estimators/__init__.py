@@ -1,0 +1,1 @@
+"""Estimators: knowledge-graph embeddings, binarized and general neural networks."""

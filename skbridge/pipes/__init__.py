@@ -1,0 +1,1 @@
+"""DynaML-style data pipes and Gaussian-process models."""

@@ -1,0 +1,5 @@
+"""Test-session settings: no display, seeded and small."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
