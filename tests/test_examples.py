@@ -1,0 +1,30 @@
+"""The examples run and show what their docs pages claim."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_kernel_approximation_example(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    module = _load("plot_kernel_approximation")
+    output = tmp_path / "figure.png"
+    results, curves = module.main(["--output", str(output)])
+    assert output.stat().st_size > 10_000
+    printed = capsys.readouterr().out
+    assert "exact RBF SVC" in printed and "FastfoodSampler" in printed
+    fastfood = dict(zip(curves["FastfoodSampler"]["D"], curves["FastfoodSampler"]["accuracy"]))
+    rbf = dict(zip(curves["RBFSampler"]["D"], curves["RBFSampler"]["accuracy"]))
+    assert fastfood[1024] >= 0.97
+    assert fastfood[1024] >= rbf[1024] - 0.005
+    assert results["exact RBF SVC"] >= 0.98
