@@ -26,8 +26,9 @@ demo: $(VENV)/.installed-all+test
 test: $(VENV)/.installed-all+test
 	$(PY) -m pytest -q
 
+# Every benchmark script, one after the other (never beside a test run).
 bench: $(VENV)/.installed-all+bench
-	$(PY) benchmarks/kernels.py
+	set -e; for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script; done
 
 docs: $(VENV)/.installed-all+docs+test
 	MPLBACKEND=Agg $(PY) examples/plot_kernel_approximation.py --output docs/_static/kernel_approximation.png
