@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 PIPI   := $(PIP) install --quiet --constraint constraints.txt
 
-.PHONY: demo test bench docs clean
+.PHONY: demo test test-numpy2 bench docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,5 +34,13 @@ docs: $(VENV)/.installed-all+docs+test
 	MPLBACKEND=Agg $(PY) examples/plot_kernel_approximation.py --output docs/_static/kernel_approximation.png
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
+# The core (kernels, datasets, harness) on numpy 2.x, where larq is not installed.
+test-numpy2:
+	test -x .venv-np2/bin/python || $(PYTHON) -m venv .venv-np2
+	.venv-np2/bin/python -m pip install --quiet "numpy>=2" -e ".[test]"
+	.venv-np2/bin/python -m pytest -q tests/test_kernels.py tests/test_common.py \
+		tests/test_compat.py tests/test_datasets.py skbridge/transformers/kernels.py \
+		skbridge/datasets skbridge/compat
+
 clean:
-	rm -rf $(VENV) docs/_build docs/generated
+	rm -rf $(VENV) .venv-np2 docs/_build docs/generated
