@@ -102,16 +102,60 @@ def all_estimators():
 
 
 def make_test_instances(estimator_class):
-    """Small seeded instances of ``estimator_class`` from :data:`INIT_PARAMS`."""
+    """Small seeded instances of ``estimator_class`` from :data:`INIT_PARAMS`.
+
+    Parameters
+    ----------
+    estimator_class : type
+        A scikit-learn estimator class.
+
+    Returns
+    -------
+    instances : list of estimator
+        One instance per parameter dict listed for the class, or one default
+        instance when the class is not listed.
+
+    Examples
+    --------
+    >>> from skbridge.compat.testing import make_test_instances
+    >>> from skbridge.transformers import FastfoodSampler
+    >>> make_test_instances(FastfoodSampler)[0]
+    FastfoodSampler(n_components=64, random_state=0)
+    """
     params_list = INIT_PARAMS.get(estimator_class.__name__, [{}])
     return [estimator_class(**params) for params in params_list]
 
 
 def tested_instances():
-    """One list of every test instance of every discovered estimator."""
+    """Every test instance of every discovered estimator.
+
+    Returns
+    -------
+    instances : list of estimator
+        :func:`make_test_instances` of each class of :func:`all_estimators`.
+    """
     return [est for _, cls in all_estimators() for est in make_test_instances(cls)]
 
 
 def expected_failed_checks(estimator):
-    """The ``{check: reason}`` dict for ``estimator``, for ``parametrize_with_checks``."""
+    """The checks ``estimator`` is known to fail, with the reasons.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        An instance under test.
+
+    Returns
+    -------
+    checks : dict of str to str
+        ``{check name: reason}`` from :data:`EXPECTED_FAILED_CHECKS`, the form
+        ``parametrize_with_checks(expected_failed_checks=...)`` takes.
+
+    Examples
+    --------
+    >>> from skbridge.compat.testing import expected_failed_checks
+    >>> from skbridge.transformers import FastfoodSampler
+    >>> expected_failed_checks(FastfoodSampler())
+    {}
+    """
     return dict(EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))
