@@ -15,6 +15,11 @@ without them) so that the BLAS-based anchors run their best kernel.
 import os
 import sys
 
+# Python puts this script's folder first on sys.path, where a sibling script
+# (benchmarks/tokenize.py) would shadow the standard library module of that name.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
 _SLOW_BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 if any(v in os.environ for v in _SLOW_BLAS_VARS):
     env = {k: v for k, v in os.environ.items() if k not in _SLOW_BLAS_VARS}

@@ -114,6 +114,18 @@ def test_rbf_error_falls_with_n_components_and_beats_rbfsampler(data, Sampler):
     assert errors[1] <= 1.2 * reference
 
 
+@pytest.mark.parametrize("d", [1, 2, 3, 8])
+def test_low_dimensional_input_is_approximated_as_well_as_dense_features(d):
+    X = np.random.RandomState(d).standard_normal((300, d))
+    gamma = 0.5 / d
+    K = rbf_kernel(X, gamma=gamma)
+    ours = _mean_error(lambda s: FastfoodSampler(gamma=gamma, n_components=1024, random_state=s), X, K)
+    dense = _mean_error(lambda s: RandomFourierSampler(gamma=gamma, n_components=1024, random_state=s), X, K)
+    reference = _mean_error(lambda s: RBFSampler(gamma=gamma, n_components=1024, random_state=s), X, K)
+    assert ours <= 1.2 * dense
+    assert ours <= reference
+
+
 def test_gaussian_fastfood_stays_close_to_rbfsampler():
     X, gamma = _data("gauss-20")
     K = rbf_kernel(X, gamma=gamma)
@@ -177,10 +189,10 @@ def test_parameters_are_linear_in_n_components():
 
 
 def test_every_block_has_its_own_non_identity_permutation():
-    ff = FastfoodSampler(n_components=2 * 8 * 16, random_state=0).fit(np.zeros((1, 16)))
+    ff = FastfoodSampler(n_components=2 * 8 * 64, random_state=0).fit(np.zeros((1, 50)))
     perms = ff.permutations_
-    assert perms.shape == (8, 16)
-    identity = np.arange(16)
+    assert perms.shape == (8, 64)
+    identity = np.arange(64)
     for p in perms:
         assert sorted(p) == list(identity)
         assert not np.array_equal(p, identity)
@@ -188,8 +200,8 @@ def test_every_block_has_its_own_non_identity_permutation():
 
 
 def test_orthogonal_blocks_have_orthogonal_rows():
-    ff = FastfoodSampler(n_components=64, random_state=0).fit(np.zeros((1, 32)))
-    H = hadamard(32)
+    ff = FastfoodSampler(n_components=128, random_state=0).fit(np.zeros((1, 64)))
+    H = hadamard(64)
     B, P, G, S = ff.signs_[0], ff.permutations_[0], ff.gaussians_[0], ff.scales_[0]
     V = S[:, None] * ((H * G)[:, P] @ (H * B))  # S H G P H B as a dense matrix
     gram = V @ V.T
