@@ -1,0 +1,128 @@
+"""Negative sampling by corruption, and the registry of strategies.
+
+A corruption of a triple ``(h, r, t)`` replaces its subject or its object by
+another entity. :class:`UniformCorruption` picks the side to corrupt with
+probability 1/2 (or always the same side) and the new entity uniformly;
+:class:`BernoulliCorruption` (Wang et al., 2014) corrupts the subject of a
+relation with probability ``tph / (tph + hpt)``, so that one-to-many
+relations get fewer false negatives. With ``filter_positives=True`` a
+corruption that is a known training triple is drawn again (vectorised: a
+search in the sorted triple keys, no Python loop over triples).
+"""
+
+import torch
+
+from ._registry import Registry
+
+__all__ = ["BernoulliCorruption", "CorruptionStrategy", "UniformCorruption", "corruption_registry"]
+
+_SIDES = ("s", "o", "s,o")
+
+
+class CorruptionStrategy:
+    """Base class of corruption strategies.
+
+    Parameters
+    ----------
+    side : {"s", "o", "s,o"}, default="s,o"
+        Which side to corrupt: the subject, the object, or either.
+    filter_positives : bool, default=False
+        Draw again corruptions that are known (training) triples.
+    """
+
+    synonyms = ()
+
+    def __init__(self, side="s,o", filter_positives=False):
+        side = side.replace(" ", "")
+        if side not in _SIDES:
+            raise ValueError(f"corruption side must be one of {_SIDES}, got {side!r}")
+        self.side = side
+        self.filter_positives = bool(filter_positives)
+
+    def fit(self, triples, n_entities, n_relations):
+        """Learn what the strategy needs from the ``(n, 3)`` long tensor of triples."""
+        self.n_entities = int(n_entities)
+        self.n_relations = int(n_relations)
+        if self.filter_positives:
+            self._keys = torch.unique(self._key(triples[:, 0], triples[:, 1], triples[:, 2]))
+        return self
+
+    def _key(self, h, r, t):
+        return (h * self.n_relations + r) * self.n_entities + t
+
+    def head_probability(self, r):
+        """Probability of corrupting the subject of each triple of relation ``r``."""
+        return None
+
+    def _corrupt_head_mask(self, r, eta, generator):
+        B = r.shape[0]
+        if self.side == "s":
+            return torch.ones(B, eta, dtype=torch.bool)
+        if self.side == "o":
+            return torch.zeros(B, eta, dtype=torch.bool)
+        u = torch.rand(B, eta, generator=generator)
+        p = self.head_probability(r)
+        return u < (0.5 if p is None else p[:, None])
+
+    def corrupt(self, h, r, t, eta, generator=None):
+        """``eta`` corruptions per triple as ``(heads, new)``, each of shape ``(B, eta)``.
+
+        ``heads[i, j]`` says whether corruption ``j`` of triple ``i`` replaces
+        its subject (else its object) and ``new[i, j]`` is the new entity.
+        """
+        B = h.shape[0]
+        heads = self._corrupt_head_mask(r, eta, generator)
+        new = torch.randint(self.n_entities, (B, eta), generator=generator)
+        if self.filter_positives:
+            for _ in range(10):
+                neg_h = torch.where(heads, new, h[:, None])
+                neg_t = torch.where(heads, t[:, None], new)
+                known = self._is_known(neg_h, r[:, None].expand_as(neg_h), neg_t)
+                n_known = int(known.sum())
+                if not n_known:
+                    break
+                new[known] = torch.randint(self.n_entities, (n_known,), generator=generator)
+        return heads, new
+
+    def sample(self, h, r, t, eta, generator=None):
+        """``eta`` corruptions per triple: ``(neg_h, neg_t)``, each of shape ``(B, eta)``."""
+        heads, new = self.corrupt(h, r, t, eta, generator)
+        return torch.where(heads, new, h[:, None]), torch.where(heads, t[:, None], new)
+
+    def _is_known(self, h, r, t):
+        keys = self._key(h, r, t)
+        pos = torch.searchsorted(self._keys, keys).clamp_(max=self._keys.numel() - 1)
+        return self._keys[pos] == keys
+
+
+class UniformCorruption(CorruptionStrategy):
+    """Uniform corruption: side with probability 1/2 (for ``"s,o"``), entity uniformly."""
+
+    synonyms = ("random", "uniform")
+
+
+class BernoulliCorruption(CorruptionStrategy):
+    """Bernoulli corruption (Wang et al., 2014): subject with probability ``tph / (tph + hpt)``."""
+
+    def fit(self, triples, n_entities, n_relations):
+        super().fit(triples, n_entities, n_relations)
+        h, r, t = triples[:, 0], triples[:, 1], triples[:, 2]
+        probs = torch.full((n_relations,), 0.5)
+        for rel in torch.unique(r).tolist():
+            mask = r == rel
+            hs, ts = h[mask], t[mask]
+            # tails per head and heads per tail, averaged over distinct heads/tails
+            tph = mask.sum().item() / torch.unique(hs).numel()
+            hpt = mask.sum().item() / torch.unique(ts).numel()
+            probs[rel] = tph / (tph + hpt)
+        self.probs_ = probs
+        return self
+
+    def head_probability(self, r):
+        return self.probs_[r]
+
+
+corruption_registry = Registry("corruption strategy", CorruptionStrategy, suffix="Corruption")
+"""Registry of corruption strategies: ``uniform`` (alias ``random``) and ``bernoulli``."""
+for _cls in (UniformCorruption, BernoulliCorruption):
+    corruption_registry.register(_cls)

@@ -1,0 +1,63 @@
+"""Regularizers of knowledge-graph embedding models, and their registry.
+
+A regularizer maps the entity and relation embeddings used in a batch to a
+penalty added to the loss. ``LP`` is AmpliGraph's ``lambda * sum |w|^p``.
+"""
+
+from torch import nn
+
+from ._registry import Registry
+
+__all__ = ["LPRegularizer", "NoRegularizer", "Regularizer", "regularizer_registry"]
+
+
+class Regularizer(nn.Module):
+    """Base class: ``forward(entity_embeddings, relation_embeddings) -> scalar``."""
+
+    synonyms = ()
+
+    def forward(self, ent, rel):
+        raise NotImplementedError
+
+
+class NoRegularizer(Regularizer):
+    """No penalty."""
+
+    synonyms = ("none",)
+
+    def forward(self, ent, rel):
+        return ent.new_zeros(())
+
+
+class LPRegularizer(Regularizer):
+    """``lambda * (sum |e|^p + sum |r|^p)`` over the embeddings of the batch.
+
+    Parameters
+    ----------
+    p : int, default=2
+        The norm's order.
+    lambda_ : float, default=1e-5
+        Weight of the penalty; AmpliGraph's key ``"lambda"`` is accepted too.
+    """
+
+    def __init__(self, p=2, lambda_=1e-5, **params):
+        super().__init__()
+        if "lambda" in params:
+            lambda_ = params.pop("lambda")
+        if params:
+            raise TypeError(f"unexpected parameters {sorted(params)}")
+        self.p = p
+        self.lambda_ = float(lambda_)
+
+    def forward(self, ent, rel):
+        if self.p == 2:
+            penalty = ent.square().sum() + rel.square().sum()
+        else:
+            penalty = ent.abs().pow(self.p).sum() + rel.abs().pow(self.p).sum()
+        return self.lambda_ * penalty
+
+
+regularizer_registry = Registry("regularizer", Regularizer, suffix="Regularizer")
+"""Registry of regularizers: ``lp`` and ``no`` (alias ``none``)."""
+for _cls in (LPRegularizer, NoRegularizer):
+    regularizer_registry.register(_cls)
