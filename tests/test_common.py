@@ -36,14 +36,22 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
+def _run_check(check, estimator):
+    """Run a check that parametrize_with_checks does not yield, honouring the table."""
+    reason = expected_failed_checks(estimator).get(check.__name__)
+    if reason:
+        pytest.xfail(reason)
+    check(type(estimator).__name__, estimator)
+
+
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)
 def test_param_validation(estimator):
-    check_param_validation(type(estimator).__name__, estimator)
+    _run_check(check_param_validation, estimator)
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)
 def test_dataframe_column_names_consistency(estimator):
-    check_dataframe_column_names_consistency(type(estimator).__name__, estimator)
+    _run_check(check_dataframe_column_names_consistency, estimator)
 
 
 # sklearn's set_output check fits on arrays and transforms frames (and back) on purpose.
@@ -59,7 +67,7 @@ def test_dataframe_column_names_consistency(estimator):
     ids=lambda c: c.__name__,
 )
 def test_transformer_output_checks(estimator, check):
-    check(type(estimator).__name__, clone(estimator))
+    _run_check(check, clone(estimator))
 
 
 def test_discovery_finds_the_tools_and_no_base_class():

@@ -2,22 +2,32 @@
 
 Bundled (no network access): the knowledge graphs :func:`load_umls` and
 :func:`load_nations`, and the tables :func:`load_titanic`, :func:`load_adult` and
-:func:`load_penguins`. :func:`load_kg` reads triples from your own files.
+:func:`load_penguins`, and the texts :func:`load_spam` and
+:func:`load_moby_dick`. :func:`load_kg` reads triples from your own files.
+Downloaded on first use: the knowledge-graph benchmarks :func:`load_fb15k_237`,
+:func:`load_wn18rr` and :func:`load_yago3_10`.
 Downloaded files are cached in :func:`get_data_home` by :func:`fetch_file`.
 """
 
 from ._base import clear_data_home, fetch_file, get_data_home
 from ._kg import load_kg, load_nations, load_umls
+from ._kg_remote import load_fb15k_237, load_wn18rr, load_yago3_10
 from ._tabular import load_adult, load_penguins, load_titanic
+from ._text import load_moby_dick, load_spam
 
 __all__ = [
     "clear_data_home",
     "fetch_file",
     "get_data_home",
     "load_adult",
+    "load_fb15k_237",
     "load_kg",
+    "load_moby_dick",
     "load_nations",
     "load_penguins",
+    "load_spam",
     "load_titanic",
     "load_umls",
+    "load_wn18rr",
+    "load_yago3_10",
 ]

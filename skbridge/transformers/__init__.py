@@ -5,5 +5,28 @@ Light to import: numba (for the compiled kernels) loads on first use.
 """
 
 from .kernels import FastfoodSampler, RandomFourierSampler, fwht
+from .tokenize import TokenCountVectorizer, TokenIdEncoder
 
-__all__ = ["FastfoodSampler", "RandomFourierSampler", "fwht"]
+# Automunge (skbridge.transformers.munge) needs pandas: loaded on first access.
+_MUNGE_NAMES = ("AutoMunger", "LabelMunger", "automunge", "postmunge")
+
+
+def __getattr__(name):
+    if name in _MUNGE_NAMES:
+        from . import munge
+
+        return getattr(munge, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "AutoMunger",
+    "LabelMunger",
+    "automunge",
+    "postmunge",
+    "FastfoodSampler",
+    "RandomFourierSampler",
+    "TokenCountVectorizer",
+    "TokenIdEncoder",
+    "fwht",
+]
