@@ -211,8 +211,9 @@ def run_worker(python, code, cfg, timeout):
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(code)
     try:
+        # cwd: AmpliGraph's logging config writes application.log into the working folder.
         proc = subprocess.run([str(python), f.name], input=json.dumps(cfg), capture_output=True,
-                              text=True, timeout=timeout, env=env)
+                              text=True, timeout=timeout, env=env, cwd=tempfile.gettempdir())
     finally:
         os.unlink(f.name)
     results = [json.loads(line[7:]) for line in proc.stdout.splitlines() if line.startswith("RESULT:")]
