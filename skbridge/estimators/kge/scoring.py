@@ -214,6 +214,17 @@ class HolEScoringFunction(_DotMatch, ScoringFunction):
         n = a.shape[-1]
         return torch.fft.irfft(torch.fft.rfft(a, dim=-1) * torch.fft.rfft(b, dim=-1), n=n, dim=-1)
 
+    def forward(self, h, r, t):
+        """Scores, computed in float64 and returned in the input dtype.
+
+        The float32 FFT's rounding depends on how many rows it transforms at
+        once, so without this a triple's ``predict`` score could change in the
+        last bits with the batch it is scored in. Training (``query_o`` and
+        ``match``) and ranking (``score_tails``/``score_heads``) stay float32.
+        """
+        dtype = h.dtype
+        return super().forward(h.double(), r.double(), t.double()).to(dtype)
+
     def query_o(self, h, r):
         # sum_j r_j sum_i h_i t_(i+j) = sum_m t_m (r * h)_m
         h, r = torch.broadcast_tensors(h, r)
