@@ -276,7 +276,35 @@ def _fit_step(step, X, y, transform):
     return step.fit(X, y), None
 
 
-class DataPipe(_BasePipe):
+class _FitsThroughHook:
+    """``fit`` of the pipes that implement ``_fit(X, y, transform)``.
+
+    Their ``fit_transform`` stays on each class: scikit-learn's ``set_output``
+    wraps only the ``fit_transform`` a transformer class defines itself.
+    """
+
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Fit the pipe's fittable steps, in the order the pipe runs them.
+
+        Parameters
+        ----------
+        X : object
+            The pipe's input (what its first step or its function takes; for
+            a product, one input per pipe).
+        y : array-like, default=None
+            Passed to every step's ``fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted pipe.
+        """
+        self._fit(X, y, transform=False)
+        return self
+
+
+class DataPipe(_FitsThroughHook, _BasePipe):
     """A function (or a fittable step) as a composable transformer.
 
     ``DataPipe(func)`` runs ``func(X, **kw_args)`` on ``transform`` (and on
@@ -373,25 +401,6 @@ class DataPipe(_BasePipe):
     def _record_input(self, X, reset):
         if hasattr(X, "shape") and len(getattr(X, "shape", ())) == 2:
             validate_data(self, X, reset=reset, skip_check_array=True)
-
-    @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
-        """Fit the wrapped step, if any (a function needs no fitting).
-
-        Parameters
-        ----------
-        X : object
-            Whatever ``func`` takes.
-        y : array-like, default=None
-            Passed on to a wrapped step.
-
-        Returns
-        -------
-        self : object
-            The fitted pipe.
-        """
-        self._fit(X, y, transform=False)
-        return self
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit_transform(self, X, y=None):
@@ -762,7 +771,7 @@ def _pipe_list(pipes):
     return list(pipes) if isinstance(pipes, (list, tuple)) else []
 
 
-class _CompositePipe(_BasePipe):
+class _CompositePipe(_FitsThroughHook, _BasePipe):
     """Shared handling of a list of sub-pipes in ``pipes``."""
 
     _parameter_constraints: dict = {"pipes": [list, tuple, None]}
@@ -903,25 +912,6 @@ class ComposedPipe(_CompositePipe):
             fitted.append(pipe)
         self.pipes_ = fitted
         return X if transform else None
-
-    @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
-        """Fit the stages in order.
-
-        Parameters
-        ----------
-        X : object
-            Whatever the first stage takes.
-        y : array-like, default=None
-            Passed to every stage's ``fit``.
-
-        Returns
-        -------
-        self : object
-            The fitted pipe.
-        """
-        self._fit(X, y, transform=False)
-        return self
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit_transform(self, X, y=None):
@@ -1066,25 +1056,6 @@ class ProductPipe(_CompositePipe):
         return tuple(out) if transform else None
 
     @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
-        """Fit each pipe on its part of ``X``.
-
-        Parameters
-        ----------
-        X : tuple
-            One input per pipe.
-        y : array-like, default=None
-            Passed to every pipe's ``fit``.
-
-        Returns
-        -------
-        self : object
-            The fitted pipe.
-        """
-        self._fit(X, y, transform=False)
-        return self
-
-    @fit_context(prefer_skip_nested_validation=False)
     def fit_transform(self, X, y=None):
         """Fit each pipe on its part of ``X`` and return the outputs.
 
@@ -1192,25 +1163,6 @@ class BranchPipe(_CompositePipe):
         out = [p.fit_transform(X, y) if transform else p.fit(X, y) for p in pipes]
         self.pipes_ = pipes
         return self._combine(out) if transform else None
-
-    @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
-        """Fit every branch on ``X``.
-
-        Parameters
-        ----------
-        X : object
-            Input of every branch.
-        y : array-like, default=None
-            Passed to every branch's ``fit``.
-
-        Returns
-        -------
-        self : object
-            The fitted pipe.
-        """
-        self._fit(X, y, transform=False)
-        return self
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit_transform(self, X, y=None):

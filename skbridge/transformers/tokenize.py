@@ -446,6 +446,25 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
         self._n_features_out = max(self.vocabulary_.values(), default=-1) + 1
         return counts
 
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the tokenizer on the documents (or load the pretrained one).
+
+        Parameters
+        ----------
+        X : iterable of str
+            Training documents. May be empty when ``tokenizer`` is given.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        self._fit_tokenizer(_check_documents(X, allow_empty=self.tokenizer is not None))
+        return self
+
     def _wants_counts(self):
         return False
 
@@ -653,25 +672,6 @@ class TokenCountVectorizer(_TokenizerTransformer):
         if self.binary:
             X.data[:] = 1
         return X.astype(self.dtype, copy=False)
-
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the tokenizer on the documents (or load the pretrained one).
-
-        Parameters
-        ----------
-        X : iterable of str
-            Training documents. May be empty when ``tokenizer`` is given.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted vectorizer.
-        """
-        self._fit_tokenizer(_check_documents(X, allow_empty=self.tokenizer is not None))
-        return self
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
@@ -951,25 +951,6 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
                 )
             tokenizer.enable_truncation(self.max_length, direction=self.truncation_side)
         self.pad_token_id_ = int(pad_id)
-
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the tokenizer on the documents (or load the pretrained one).
-
-        Parameters
-        ----------
-        X : iterable of str
-            Training documents. May be empty when ``tokenizer`` is given.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted encoder.
-        """
-        self._fit_tokenizer(_check_documents(X, allow_empty=self.tokenizer is not None))
-        return self
 
     def transform(self, X):
         """Encode documents into padded ids and attention masks.
