@@ -128,6 +128,29 @@ def test_scoring_fast_paths_match_forward(name):
             torch.testing.assert_close(heads[:, j], scorer(Ej, r, t), rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("name", ["transe", "distmult", "complex", "hole", "rotate"])
+@pytest.mark.parametrize("norm", [1, 2])
+def test_match_rows_matches_match_with_gradients(name, norm):
+    # the training loop scores each triple's corruptions with match_rows
+    if name != "transe" and norm == 2:
+        pytest.skip("norm is a TransE parameter")
+    params = {"norm": norm} if name == "transe" else {}
+    scorer = scoring_registry.make(name, params, k=6)
+    gen = torch.Generator().manual_seed(0)
+    de = scorer.entity_dim()
+    q = torch.randn(5, de, generator=gen, dtype=torch.float64, requires_grad=True)
+    C = torch.randn(5, 4, de, generator=gen, dtype=torch.float64, requires_grad=True)
+    rows = scorer.match_rows(q, C)
+    ref = scorer.match(q[:, None, :], C)
+    assert rows.shape == (5, 4)
+    torch.testing.assert_close(rows, ref)
+    w = torch.randn(5, 4, generator=gen, dtype=torch.float64)
+    g_rows = torch.autograd.grad((rows * w).sum(), (q, C))
+    g_ref = torch.autograd.grad((ref * w).sum(), (q, C))
+    for a, b in zip(g_rows, g_ref):
+        torch.testing.assert_close(a, b)
+
+
 def test_hole_is_circular_correlation():
     scorer = scoring_registry.make("HolE", k=5)
     gen = torch.Generator().manual_seed(1)
@@ -169,6 +192,9 @@ def test_corruption_strategies(nations, corruption, side):
     assert nh.shape == nt.shape == (len(h), 4)
     changed_h, changed_t = nh != h[:, None], nt != t[:, None]
     assert not (changed_h & changed_t).any()  # one side per corruption
+    assert (changed_h | changed_t).all()  # never the positive itself
+    heads, _ = strategy.corrupt(h, r, t, 4, torch.Generator().manual_seed(0))
+    assert (heads == heads[:, :1]).all()  # the same side for a triple's eta corruptions
     if side == "s":
         assert not changed_t.any()
     if side == "o":

@@ -3,7 +3,8 @@
 A corruption of a triple ``(h, r, t)`` replaces its subject or its object by
 another entity. :class:`UniformCorruption` picks the side to corrupt with
 probability 1/2, once per triple (or always the same side), and the new
-entity uniformly;
+entity uniformly among the other entities (never the one it replaces, which
+would give back the positive itself, as in PyKEEN's sampler);
 :class:`BernoulliCorruption` (Wang et al., 2014) corrupts the subject of a
 relation with probability ``tph / (tph + hpt)``, so that one-to-many
 relations get fewer false negatives. With ``filter_positives=True`` a
@@ -76,15 +77,24 @@ class CorruptionStrategy:
         p = self.head_probability(r)
         return (u < (0.5 if p is None else p[:, None])).expand(B, eta)
 
+    def _draw(self, orig, generator):
+        """Entities drawn uniformly among all but ``orig`` (same shape as ``orig``)."""
+        if self.n_entities < 2:
+            return orig.clone()
+        new = torch.randint(self.n_entities - 1, orig.shape, generator=generator)
+        return new + (new >= orig).long()
+
     def corrupt(self, h, r, t, eta, generator=None):
         """``eta`` corruptions per triple as ``(heads, new)``, each of shape ``(B, eta)``.
 
         ``heads[i, j]`` says whether corruption ``j`` of triple ``i`` replaces
         its subject (else its object) and ``new[i, j]`` is the new entity.
+        Each row of ``heads`` is constant (one side per triple): the training
+        loop scores a triple's corruptions against one shared query.
         """
         B = h.shape[0]
         heads = self._corrupt_head_mask(r, eta, generator)
-        new = torch.randint(self.n_entities, (B, eta), generator=generator)
+        new = self._draw(torch.where(heads, h[:, None], t[:, None]), generator)
         if self.filter_positives:
             for _ in range(10):
                 neg_h = torch.where(heads, new, h[:, None])
@@ -93,7 +103,8 @@ class CorruptionStrategy:
                 n_known = int(known.sum())
                 if not n_known:
                     break
-                new[known] = torch.randint(self.n_entities, (n_known,), generator=generator)
+                orig = torch.where(heads, h[:, None], t[:, None])
+                new[known] = self._draw(orig[known], generator)
         return heads, new
 
     def sample(self, h, r, t, eta, generator=None):

@@ -53,7 +53,10 @@ _PARAMS_DOC = """
     epochs : int, default=100
         Passes over the training triples per call of ``fit``/``partial_fit``.
     batch_size : int, default=512
-        Positive triples per optimisation step.
+        Positive triples per optimisation step. The loss of a batch is summed
+        over its triples, as in AmpliGraph; the shorter last batch of an epoch
+        has its loss rescaled to ``batch_size`` triples, so that every step's
+        loss has the same scale.
     batches_count : int, default=None
         AmpliGraph 1's alternative: split the triples into this many batches
         (overrides ``batch_size``).
@@ -480,13 +483,11 @@ class _BaseKGEModel(BaseEstimator):
                             q_o = scorer.query_o(eh, er)
                             pos = scorer.match(q_o, et)
                             en = embed(new, ent)
-                            # the query of each corruption: q_o (object replaced) or
-                            # q_s (subject replaced), gathered rather than torch.where'd
-                            B = h.shape[0]
-                            queries = torch.cat([q_o, scorer.query_s(er, et)])
-                            pick = heads.long() * B + torch.arange(B, device=device)[:, None]
-                            q = embed(pick, queries)
-                            neg = scorer.match(q, en)
+                            # all eta corruptions of a triple replace the same side
+                            # (CorruptionStrategy), so they share one query: q_s where
+                            # the subject is replaced, else q_o
+                            q = torch.where(heads[:, :1], scorer.query_s(er, et), q_o)
+                            neg = scorer.match_rows(q, en)
                             reg_e, reg_r = (eh, et, en), er
                         else:
                             H = torch.where(heads, new, h[:, None])
@@ -499,6 +500,11 @@ class _BaseKGEModel(BaseEstimator):
                             loss = (torch.logsumexp(torch.cat([pos[:, None], neg], 1), 1) - pos).sum()
                         else:
                             loss = self.loss_(pos, neg)
+                        if h.shape[0] != bs:
+                            # the short last batch of an epoch: its summed loss is
+                            # rescaled to bs triples, so that each step's loss has
+                            # the same scale (as a mean over the batch would)
+                            loss = loss * (bs / h.shape[0])
                         if self.regularizer_ is not None:
                             loss = loss + self.regularizer_(
                                 torch.cat([e.reshape(-1, e.shape[-1]) for e in reg_e]), reg_r)
