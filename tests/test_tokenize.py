@@ -453,3 +453,68 @@ def test_spam_accuracy_with_2000_tokens(spam):
         ]
     ).fit(X_train, y_train)
     assert pipe.score(X_test, y_test) >= 0.98
+
+
+# ------------------------------------------- training on the frequent words
+
+
+def _raw_vocab(model, docs, **params):
+    """Vocabulary of the tokenizer as trained by our configuration, before renumbering."""
+    est = TokenCountVectorizer(model=model, **params)
+    tok, trainer, _, _ = est._build_untrained(tokenizers, docs)
+    return tok, trainer
+
+
+@pytest.mark.parametrize(
+    "model, pre_tokenizer",
+    [("bpe", "whitespace"), ("wordpiece", "whitespace"), ("unigram", "whitespace"),
+     ("bpe", "bytelevel"), ("bpe", "metaspace"), ("unigram", "metaspace"), ("bpe", "bert")],
+)
+def test_training_on_word_counts_gives_the_full_training(model, pre_tokenizer, corpus):
+    # Fed back as (word, count) through a whitespace split, every word kept
+    # (min_count=1), the trainers learn exactly what they learn from the text
+    # (ByteLevel: the byte alphabet, not the raw characters).
+    params = {"vocab_size": 800, "pre_tokenizer": pre_tokenizer}
+    if pre_tokenizer == "metaspace":
+        # Metaspace replaces only " ": a line break stays inside its word,
+        # where the words cannot go through a whitespace split (tested below)
+        corpus = [doc.replace("\n", " ") for doc in corpus]
+    tok, trainer = _raw_vocab(model, corpus, **params)
+    assert tokenize_module._train_on_frequent_words(tokenizers, tok, trainer, corpus, 1)
+    ref, ref_trainer = _raw_vocab(model, corpus, **params)
+    ref.train_from_iterator(corpus, ref_trainer, length=len(corpus))
+    assert set(tok.get_vocab()) == set(ref.get_vocab())
+    # the tokenizer keeps its own normaliser and pre-tokenizer
+    assert tok.encode("The WHALE").ids == ref.encode("The WHALE").ids
+
+
+@pytest.mark.parametrize("model", ["bpe", "wordpiece", "unigram"])
+def test_rare_words_leave_training_but_keep_their_characters(model, corpus):
+    rare = "qaxmø"  # one word, seen once: its characters stay in the alphabet
+    docs = corpus + [f"a line with {rare} in it"]
+    vec = TokenCountVectorizer(model=model, vocab_size=800, min_frequency=2).fit(docs)
+    vocab = vec.vocabulary_
+    assert rare not in vocab and f"##{rare}" not in vocab and f"▁{rare}" not in vocab
+    pieces = vec.tokenizer_.encode(rare).tokens
+    assert "".join(p.replace("##", "").replace("▁", "") for p in pieces) == rare
+    assert vec.unk_token not in pieces
+
+
+def test_words_with_whitespace_fall_back_to_training_on_the_text(corpus):
+    # without a pre-tokenizer a "word" is the whole document, spaces included
+    tok, trainer = _raw_vocab("bpe", corpus, vocab_size=300, pre_tokenizer=None)
+    assert not tokenize_module._train_on_frequent_words(tokenizers, tok, trainer, corpus, 2)
+    vec = TokenCountVectorizer(model="bpe", vocab_size=300, pre_tokenizer=None).fit(corpus)
+    assert vec.transform(corpus[:5]).sum() > 0
+    # Metaspace keeps line breaks inside words
+    tok, trainer = _raw_vocab("unigram", corpus, vocab_size=300, pre_tokenizer="metaspace")
+    assert not tokenize_module._train_on_frequent_words(tokenizers, tok, trainer, corpus, 2)
+
+
+def test_record_separator_is_not_whitespace_for_the_tokenizer(corpus):
+    # str.isspace("\x1e") is True but the Rust pre-tokenizers keep it inside
+    # words; training on word counts must not mistake it for a separator
+    docs = corpus + ["ab\x1ecd ab\x1ecd"] * 3
+    vec = TokenCountVectorizer(model="bpe", vocab_size=800, min_frequency=2).fit(docs)
+    X = vec.transform(["ab\x1ecd"])
+    assert X.sum() >= 1

@@ -205,6 +205,111 @@ def _token_frequencies(tokenizer, docs, n_features):
     return freq
 
 
+# The unknown word of the word-counting pass: it holds whitespace, so no
+# pre-tokenized word can be equal to it.
+_RARE_WORD = "\x00 rare word \x00"
+
+
+def _train_on_frequent_words(tk, tokenizer, trainer, docs, min_count):
+    """Train ``tokenizer`` on the words of ``docs`` seen at least ``min_count`` times.
+
+    The subword trainers of ``tokenizers`` hold every distinct word of the
+    corpus, each with its pair counts (BPE, WordPiece) or substrings
+    (Unigram): their memory grows with the number of distinct words, most of
+    which, in real text, occur once (typos, numbers, hashes, URLs). Here a
+    WordLevel pass in Rust counts the words made by the tokenizer's own
+    normaliser and pre-tokenizer, and the trainer is fed each word seen at
+    least ``min_count`` times, that many times, through a whitespace split
+    (the same word counts the trainer would have made, less the rare words).
+    Every character of the corpus stays in the initial alphabet.
+
+    Returns False, having trained nothing, where the pre-tokenizer leaves
+    whitespace inside words (no pre-tokenizer, or a custom one, as seen in the
+    first documents or in any kept word): then the words cannot be fed back
+    through a whitespace split.
+    """
+    pre_tokenizer, normalizer = tokenizer.pre_tokenizer, tokenizer.normalizer
+    if pre_tokenizer is None:
+        return False
+    splitter = tk.pre_tokenizers.WhitespaceSplit()
+
+    spaces = {}
+
+    def is_space(ch):  # Rust's char::is_whitespace, which is not str.isspace
+        if ch not in spaces:
+            spaces[ch] = len(splitter.pre_tokenize_str(f"a{ch}a")) != 1
+        return spaces[ch]
+
+    # a cheap look at the first documents, then every kept word below
+    for doc in docs[:64]:
+        text = normalizer.normalize_str(doc[:4096]) if normalizer is not None else doc[:4096]
+        if any(is_space(ch) for word, _ in pre_tokenizer.pre_tokenize_str(text) for ch in set(word)):
+            return False
+
+    counter = tk.Tokenizer(tk.models.WordLevel(unk_token=_RARE_WORD))
+    counter.normalizer = tokenizer.normalizer
+    counter.pre_tokenizer = tokenizer.pre_tokenizer
+    counter.train_from_iterator(
+        docs,
+        tk.trainers.WordLevelTrainer(
+            vocab_size=2**31 - 1, min_frequency=min_count, special_tokens=[_RARE_WORD],
+            show_progress=False,
+        ),
+        length=len(docs),
+    )
+    vocab = counter.get_vocab(with_added_tokens=False)
+    words = [""] * (max(vocab.values(), default=-1) + 1)
+    for word, i in vocab.items():
+        words[i] = word
+    del vocab
+    rare = counter.token_to_id(_RARE_WORD)
+    words[rare] = ""
+    if any(is_space(ch) for ch in set("".join(words))):
+        return False
+    freq = _token_frequencies(counter, docs, len(words))
+    freq[rare] = 0
+    del counter
+
+    # the characters of the corpus as the words hold them: normalised, then
+    # through the pre-tokenizer (which maps them to bytes, for ByteLevel)
+    chars = set()
+    for doc in docs:
+        chars.update(doc)
+    if normalizer is not None:
+        chars = {normalizer.normalize_str(ch) for ch in chars}
+    pieces = pre_tokenizer.pre_tokenize_str(" ".join(sorted(chars)))
+    alphabet = {ch for piece, _ in pieces for ch in piece if not is_space(ch)}
+    trainer.initial_alphabet = sorted(set(trainer.initial_alphabet) | alphabet)
+
+    def stream(size=8192):
+        # pieces of about ``size`` characters: the trainer buffers its input
+        # and keeps per-character alignments of each piece while it splits it
+        buf, n = [], 0
+        for word, count in zip(words, freq.tolist()):
+            if not word:
+                continue
+            per_piece = max(1, size // (len(word) + 1))
+            while count > 0:
+                k = min(count, per_piece)
+                buf.append(" ".join([word] * k))
+                n += k * (len(word) + 1)
+                count -= k
+                if n >= size:
+                    yield " ".join(buf)
+                    buf, n = [], 0
+        if buf:
+            yield " ".join(buf)
+
+    tokenizer.normalizer = None
+    tokenizer.pre_tokenizer = splitter
+    try:
+        tokenizer.train_from_iterator(stream(), trainer)
+    finally:
+        tokenizer.normalizer = normalizer
+        tokenizer.pre_tokenizer = pre_tokenizer
+    return True
+
+
 def _renumbered(tk, tokenizer, specials, freq):
     """A copy of ``tokenizer`` whose ids are special tokens first (in order),
     then the other tokens by decreasing ``freq`` (indexed by old id), ties by token.
@@ -411,7 +516,12 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
         else:
             tokenizer, trainer, specials, pinned = self._build_untrained(tk, docs)
             try:
-                tokenizer.train_from_iterator(docs, trainer, length=len(docs))
+                if not (
+                    self.model != "wordlevel"
+                    and self.min_frequency >= 2
+                    and _train_on_frequent_words(tk, tokenizer, trainer, docs, self.min_frequency)
+                ):
+                    tokenizer.train_from_iterator(docs, trainer, length=len(docs))
             except Exception as exc:
                 raise ValueError(f"Training the {self.model} tokenizer failed: {exc}") from exc
             if pinned:
@@ -547,8 +657,15 @@ class TokenCountVectorizer(_TokenizerTransformer):
         WordPiece keep every character of the corpus, so their vocabulary can
         be larger when the corpus has more distinct characters.
     min_frequency : int, default=2
-        Least number of occurrences of a merge (BPE, WordPiece) or word
-        (WordLevel) to enter the vocabulary; not used by Unigram.
+        Least number of occurrences of a word (as the normaliser and
+        pre-tokenizer cut it) for the trainer to learn from it, and of a
+        merge (BPE, WordPiece) to enter the vocabulary. WordLevel keeps the
+        words seen that often. The subword models learn from them too but keep
+        every character of the corpus in their alphabet, so rare words stay
+        encodable; leaving rare words out bounds the memory of their
+        trainers, which grows with the number of distinct words (see the
+        docs). ``1``, or a pre-tokenizer that leaves whitespace inside words,
+        trains on all the text, as ``tokenizers`` does.
     lowercase : bool, default=True
         Lowercase the text (after ``normalizer``).
     normalizer : str, class, instance or None, default=None
@@ -777,8 +894,15 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
     vocab_size : int, default=30000
         Size of the vocabulary to train, special tokens included.
     min_frequency : int, default=2
-        Least number of occurrences of a merge (BPE, WordPiece) or word
-        (WordLevel) to enter the vocabulary; not used by Unigram.
+        Least number of occurrences of a word (as the normaliser and
+        pre-tokenizer cut it) for the trainer to learn from it, and of a
+        merge (BPE, WordPiece) to enter the vocabulary. WordLevel keeps the
+        words seen that often. The subword models learn from them too but keep
+        every character of the corpus in their alphabet, so rare words stay
+        encodable; leaving rare words out bounds the memory of their
+        trainers, which grows with the number of distinct words (see the
+        docs). ``1``, or a pre-tokenizer that leaves whitespace inside words,
+        trains on all the text, as ``tokenizers`` does.
     lowercase : bool, default=True
         Lowercase the text (after ``normalizer``).
     normalizer : str, class, instance or None, default=None
