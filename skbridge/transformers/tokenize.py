@@ -543,7 +543,8 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
                 old_to_new = np.empty(n_raw, dtype=counts.indices.dtype)
                 for token, old in vocab.items():
                     old_to_new[old] = renumbered.token_to_id(token)
-                counts.indices = old_to_new[counts.indices]
+                # in place: no second copy of the indices
+                np.take(old_to_new, counts.indices, out=counts.indices, mode="clip")
                 counts.has_sorted_indices = False
                 counts.sort_indices()
             tokenizer = renumbered
