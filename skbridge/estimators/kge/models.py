@@ -444,7 +444,7 @@ class _BaseKGEModel(BaseEstimator):
         device = self.device_
         triples = torch.as_tensor(self.triples_)
         n = len(triples)
-        bs = self._resolved_batch_size(n)
+        bs = max(1, min(self._resolved_batch_size(n), n))  # one batch: no rescaling below
         self.corruption_.fit(triples, len(self.entities_), len(self.relations_))
         seed = (self._seed + 7919 * self.n_epochs_) % np.iinfo(np.int32).max
         generator = torch.Generator().manual_seed(seed)
