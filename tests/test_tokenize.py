@@ -458,8 +458,8 @@ def test_spam_accuracy_with_2000_tokens(spam):
 # ------------------------------------------- training on the frequent words
 
 
-def _raw_vocab(model, docs, **params):
-    """Vocabulary of the tokenizer as trained by our configuration, before renumbering."""
+def _untrained(model, docs, **params):
+    """The untrained tokenizer and trainer that fit builds for these parameters."""
     est = TokenCountVectorizer(model=model, **params)
     tok, trainer, _, _ = est._build_untrained(tokenizers, docs)
     return tok, trainer
@@ -479,9 +479,9 @@ def test_training_on_word_counts_gives_the_full_training(model, pre_tokenizer, c
         # Metaspace replaces only " ": a line break stays inside its word,
         # where the words cannot go through a whitespace split (tested below)
         corpus = [doc.replace("\n", " ") for doc in corpus]
-    tok, trainer = _raw_vocab(model, corpus, **params)
+    tok, trainer = _untrained(model, corpus, **params)
     assert tokenize_module._train_on_frequent_words(tokenizers, tok, trainer, corpus, 1)
-    ref, ref_trainer = _raw_vocab(model, corpus, **params)
+    ref, ref_trainer = _untrained(model, corpus, **params)
     ref.train_from_iterator(corpus, ref_trainer, length=len(corpus))
     assert set(tok.get_vocab()) == set(ref.get_vocab())
     # the tokenizer keeps its own normaliser and pre-tokenizer
@@ -502,12 +502,12 @@ def test_rare_words_leave_training_but_keep_their_characters(model, corpus):
 
 def test_words_with_whitespace_fall_back_to_training_on_the_text(corpus):
     # without a pre-tokenizer a "word" is the whole document, spaces included
-    tok, trainer = _raw_vocab("bpe", corpus, vocab_size=300, pre_tokenizer=None)
+    tok, trainer = _untrained("bpe", corpus, vocab_size=300, pre_tokenizer=None)
     assert not tokenize_module._train_on_frequent_words(tokenizers, tok, trainer, corpus, 2)
     vec = TokenCountVectorizer(model="bpe", vocab_size=300, pre_tokenizer=None).fit(corpus)
     assert vec.transform(corpus[:5]).sum() > 0
     # Metaspace keeps line breaks inside words
-    tok, trainer = _raw_vocab("unigram", corpus, vocab_size=300, pre_tokenizer="metaspace")
+    tok, trainer = _untrained("unigram", corpus, vocab_size=300, pre_tokenizer="metaspace")
     assert not tokenize_module._train_on_frequent_words(tokenizers, tok, trainer, corpus, 2)
 
 

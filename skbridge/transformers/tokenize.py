@@ -247,8 +247,8 @@ def _train_on_frequent_words(tk, tokenizer, trainer, docs, min_count):
             return False
 
     counter = tk.Tokenizer(tk.models.WordLevel(unk_token=_RARE_WORD))
-    counter.normalizer = tokenizer.normalizer
-    counter.pre_tokenizer = tokenizer.pre_tokenizer
+    counter.normalizer = normalizer
+    counter.pre_tokenizer = pre_tokenizer
     counter.train_from_iterator(
         docs,
         tk.trainers.WordLevelTrainer(

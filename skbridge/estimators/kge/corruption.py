@@ -94,7 +94,8 @@ class CorruptionStrategy:
         """
         B = h.shape[0]
         heads = self._corrupt_head_mask(r, eta, generator)
-        new = self._draw(torch.where(heads, h[:, None], t[:, None]), generator)
+        orig = torch.where(heads, h[:, None], t[:, None])  # the entity each one replaces
+        new = self._draw(orig, generator)
         if self.filter_positives:
             for _ in range(10):
                 neg_h = torch.where(heads, new, h[:, None])
@@ -103,7 +104,6 @@ class CorruptionStrategy:
                 n_known = int(known.sum())
                 if not n_known:
                     break
-                orig = torch.where(heads, h[:, None], t[:, None])
                 new[known] = self._draw(orig[known], generator)
         return heads, new
 

@@ -386,11 +386,10 @@ class _BaseKGEModel(BaseEstimator):
             The fitted estimator.
         """
         labels = self._check_triples(X, reset=not (self.warm_start and self._is_fitted()))
+        valid = X_valid
         if self.warm_start and self._is_fitted():
             self._extend_triples(labels)
-            valid = X_valid
         else:
-            valid = X_valid
             if self.early_stopping and X_valid is None:
                 fraction = self._early_stopping_params()["validation_fraction"]
                 labels, valid = train_test_split_no_unseen(
