@@ -422,15 +422,8 @@ class AutoMunger(TransformerMixin, BaseEstimator):
 
     def _assignments(self, names):
         """``{column: (transform, kwargs)}`` and ``{column: infill}`` from the assign* params."""
-        cat, params, fills = {}, {}, {}
-        for transform, columns in (self.assigncat or {}).items():
-            for col in self._column_lookup(names, columns, f"assigncat[{transform!r}]"):
-                if col in cat:
-                    raise ValueError(
-                        f"Column {col!r} is assigned two transforms in assigncat: "
-                        f"{cat[col]!r} and {transform!r}."
-                    )
-                cat[col] = transform
+        cat = self._assign_once(names, self.assigncat, "assigncat", "transforms")
+        params = {}
         for transform, per_column in (self.assignparam or {}).items():
             if not isinstance(per_column, dict):
                 raise ValueError(
@@ -447,15 +440,21 @@ class AutoMunger(TransformerMixin, BaseEstimator):
                     names, [col], f"assignparam[{transform!r}]"
                 )[0]
                 params[(transform, key)] = kwargs
-        for infill, columns in (self.assigninfill or {}).items():
-            for col in self._column_lookup(names, columns, f"assigninfill[{infill!r}]"):
-                if col in fills:
-                    raise ValueError(
-                        f"Column {col!r} is assigned two infills in assigninfill: "
-                        f"{fills[col]!r} and {infill!r}."
-                    )
-                fills[col] = infill
+        fills = self._assign_once(names, self.assigninfill, "assigninfill", "infills")
         return cat, params, fills
+
+    def _assign_once(self, names, assigned, param, what):
+        """``{column: name}`` from ``{name: columns}``; a column named twice is an error."""
+        out = {}
+        for name, columns in (assigned or {}).items():
+            for col in self._column_lookup(names, columns, f"{param}[{name!r}]"):
+                if col in out:
+                    raise ValueError(
+                        f"Column {col!r} is assigned two {what} in {param}: "
+                        f"{out[col]!r} and {name!r}."
+                    )
+                out[col] = name
+        return out
 
     def _choose_transform(self, col, info, series, assigned):
         kind = info["kind"]
