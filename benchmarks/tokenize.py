@@ -200,7 +200,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 3 MB corpus, for a smoke run")
     parser.add_argument("--size-mb", type=float, default=50.0)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--tok-dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -36,3 +36,17 @@ def test_importing_skbridge_loads_no_heavy_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_release_free_memory():
+    import platform
+
+    from skbridge.compat import release_free_memory
+    from skbridge.compat.memory import _malloc_trim
+
+    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+        assert _malloc_trim() is not None
+    blocks = [bytearray(1 << 16) for _ in range(256)]  # 16 MB from malloc
+    del blocks[::2]
+    assert release_free_memory() in (True, False)
+    assert all(len(b) == 1 << 16 for b in blocks)  # live memory untouched

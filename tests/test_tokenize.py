@@ -6,6 +6,7 @@ clone, get/set_params, pickle, save/load, feature names, deterministic ids,
 unseen characters, bad input, pipelines and grid search.
 """
 
+import json
 import os
 import pickle
 import subprocess
@@ -518,3 +519,52 @@ def test_record_separator_is_not_whitespace_for_the_tokenizer(corpus):
     vec = TokenCountVectorizer(model="bpe", vocab_size=800, min_frequency=2).fit(docs)
     X = vec.transform(["ab\x1ecd"])
     assert X.sum() >= 1
+
+
+def test_count_matrix_column_sums_and_dtypes(corpus):
+    vec = TokenCountVectorizer(model="bpe", vocab_size=300).fit(corpus)
+    n = len(vec.vocabulary_)
+    freq = np.zeros(n, dtype=np.int64)
+    X = tokenize_module._count_matrix(vec.tokenizer_, corpus, n, freq=freq)
+    assert X.dtype == np.int64 and X.has_sorted_indices
+    np.testing.assert_array_equal(freq, np.asarray(X.sum(axis=0)).ravel())
+    for dtype in (np.float32, np.int32, bool):
+        Y = tokenize_module._count_matrix(vec.tokenizer_, corpus, n, dtype=dtype)
+        assert Y.dtype == dtype
+        assert _same(Y, X.astype(dtype))
+
+
+def test_renumbering_in_blocks_equals_one_take():
+    rng = np.random.default_rng(0)
+    old_to_new = rng.permutation(50).astype(np.int32)
+    indices = rng.integers(0, 50, size=1_003).astype(np.int32)
+    expected = old_to_new[indices]
+    tokenize_module._renumber_in_place(indices, old_to_new, block=64)
+    np.testing.assert_array_equal(indices, expected)
+
+
+def test_unigram_seed_count_follows_the_vocabulary(corpus):
+    from skbridge.compat.hf_tokenizers import limit_unigram_seeds
+
+    def seeds(trainer):
+        return json.loads(trainer.__getstate__())["UnigramTrainer"]["seed_size"]
+
+    assert seeds(_untrained("unigram", corpus, vocab_size=800)[1]) == 100_000
+    assert seeds(_untrained("unigram", corpus, vocab_size=40_000)[1]) == 160_000
+    assert seeds(_untrained("unigram", corpus, vocab_size=10**6)[1]) == 1_000_000  # the default
+    trainer = tokenizers.trainers.UnigramTrainer(vocab_size=300, show_progress=False)
+    assert not limit_unigram_seeds(trainer, 2_000_000) and seeds(trainer) == 1_000_000
+    assert not limit_unigram_seeds(tokenizers.trainers.BpeTrainer(), 10)
+    # the lowered count is the one the trainer uses: fewer seeds, another vocabulary
+    vocabs = []
+    for limit in (None, 400):
+        tok = tokenizers.Tokenizer(tokenizers.models.Unigram())
+        tok.pre_tokenizer = tokenizers.pre_tokenizers.Whitespace()
+        trainer = tokenizers.trainers.UnigramTrainer(
+            vocab_size=300, unk_token="[UNK]", special_tokens=["[UNK]"], show_progress=False
+        )
+        if limit is not None:
+            assert limit_unigram_seeds(trainer, limit) and seeds(trainer) == limit
+        tok.train_from_iterator(corpus, trainer)
+        vocabs.append(set(tok.get_vocab()))
+    assert vocabs[0] != vocabs[1]

@@ -4,6 +4,7 @@ Tools import scikit-learn's private helpers, optional frameworks and test
 utilities from here, never directly.
 """
 
+from .memory import release_free_memory
 from .optional import OptionalDependencyError, import_optional
 from .sklearn import (
     HasMethods,
@@ -27,6 +28,7 @@ __all__ = [
     "effective_n_threads",
     "fit_context",
     "import_optional",
+    "release_free_memory",
     "validate_data",
     "validate_params",
 ]
