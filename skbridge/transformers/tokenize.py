@@ -141,10 +141,10 @@ def _encode_in_chunks(tokenizer, docs, *, add_special_tokens, offsets=False):
 
     ``encode_batch`` releases the GIL, so the next ``_IN_FLIGHT`` chunks are
     encoded in helper threads while the caller copies the ids of the current
-    one. Without
-    ``offsets``, ``encode_batch_fast`` is used: the same ids, without the
-    character offsets (and word ids) that ``encode_batch`` works out for every
-    token (see the benchmark: 1.1 to 1.4 times faster on these machines).
+    one. Without ``offsets``, ``encode_batch_fast`` is used: the same ids,
+    without the character offsets (and word ids) that ``encode_batch`` works
+    out for every token (see the benchmark: 1.1 to 1.4 times faster on these
+    machines).
     """
     bounds = _chunk_bounds(docs)
     method = tokenizer.encode_batch if offsets else tokenizer.encode_batch_fast
