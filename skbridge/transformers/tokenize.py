@@ -955,15 +955,9 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
     vocab_size : int, default=30000
         Size of the vocabulary to train, special tokens included.
     min_frequency : int, default=2
-        Least number of occurrences of a word (as the normaliser and
-        pre-tokenizer cut it) for the trainer to learn from it, and of a
-        merge (BPE, WordPiece) to enter the vocabulary. WordLevel keeps the
-        words seen that often. The subword models learn from them too but keep
-        every character of the corpus in their alphabet, so rare words stay
-        encodable; leaving rare words out bounds the memory of their
-        trainers, which grows with the number of distinct words (see the
-        docs). ``1``, or a pre-tokenizer that leaves whitespace inside words,
-        trains on all the text, as ``tokenizers`` does.
+        Least number of occurrences of a word for the trainer to learn from
+        it, and of a merge to enter the vocabulary, as in
+        :class:`TokenCountVectorizer`.
     lowercase : bool, default=True
         Lowercase the text (after ``normalizer``).
     normalizer : str, class, instance or None, default=None
