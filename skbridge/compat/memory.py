@@ -2,28 +2,24 @@
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
 __all__ = ["release_free_memory"]
 
-_TRIM = []
 
-
+@functools.cache
 def _malloc_trim():
     """glibc's ``malloc_trim``, or None on other C libraries and platforms."""
-    if not _TRIM:
-        trim = None
-        if sys.platform.startswith("linux"):
-            try:
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-                trim = libc.malloc_trim
-            except (OSError, AttributeError):  # musl, or no libc found
-                trim = None
-            else:
-                trim.argtypes = [ctypes.c_size_t]
-                trim.restype = ctypes.c_int
-        _TRIM.append(trim)
-    return _TRIM[0]
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl, or no libc found
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
 
 
 def release_free_memory():
