@@ -188,6 +188,14 @@ class Registry:
     def __getitem__(self, name):
         return self.lookup(name)
 
+    def keys(self):
+        """Canonical keys, sorted (as :attr:`options`)."""
+        return self.options
+
+    def values(self):
+        """Registered entries, in key order."""
+        return [self._entries[key] for key in self.options]
+
     def items(self):
         """``(key, entry)`` pairs, sorted by key."""
         return [(key, self._entries[key]) for key in self.options]
