@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 PIPI   := $(PIP) install --quiet --constraint constraints.txt
 
-.PHONY: demo test test-numpy2 bench docs clean
+.PHONY: demo test test-fast lint test-numpy2 bench docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ demo: $(VENV)/.installed-all+test
 
 test: $(VENV)/.installed-all+test
 	$(PY) -m pytest -q
+
+# The suite without the long quality runs (marked ``slow``).
+test-fast: $(VENV)/.installed-all+test
+	$(PY) -m pytest -q -m "not slow"
+
+# ruff: pyflakes, pycodestyle, isort and numpy-style docstrings (pyproject.toml).
+lint: $(VENV)/.installed-lint
+	$(PY) -m ruff check .
 
 # Every benchmark script, one after the other (never beside a test run).
 bench: $(VENV)/.installed-all+bench
