@@ -56,10 +56,12 @@ class Registry:
         Whether keys are matched case-, dash- and underscore-insensitively
         (``"Trans-E"`` finds ``"transe"``). Families whose codes differ only in
         case (Automunge's) keep this off.
-    example_args : tuple, default=()
+    example_args : tuple or callable, default=()
         Positional arguments that build any entry, for the generic test that
-        every key builds (e.g. the ``tokenizers`` module for factories).
-    example_kwargs : dict, default=None
+        every key builds (e.g. the ``tokenizers`` module for factories). A
+        callable is called for them, so that a family of a lazily imported
+        framework imports it only when the test asks.
+    example_kwargs : dict or callable, default=None
         Keyword arguments likewise.
 
     Examples
@@ -92,8 +94,8 @@ class Registry:
         self.base = base
         self.suffix = suffix
         self.normalize = normalize
-        self.example_args = tuple(example_args)
-        self.example_kwargs = dict(example_kwargs or {})
+        self.example_args = example_args
+        self.example_kwargs = example_kwargs
         self._entries = {}  # key -> entry
         self._aliases = {}  # alias key -> (canonical key, default kwargs)
         _REGISTRIES.append(self)
@@ -163,6 +165,12 @@ class Registry:
         if self.suffix and name.endswith(self.suffix) and name != self.suffix:
             name = name[: -len(self.suffix)]
         return name
+
+    def example(self):
+        """``(args, kwargs)`` that build any entry (see ``example_args``)."""
+        args = self.example_args() if callable(self.example_args) else self.example_args
+        kwargs = self.example_kwargs() if callable(self.example_kwargs) else self.example_kwargs
+        return tuple(args), dict(kwargs or {})
 
     # -- reading -----------------------------------------------------------------------
 
@@ -238,7 +246,9 @@ class Registry:
         if self.base is not None and isinstance(query, self.base):
             return Resolved(type(query), self.key_of(type(query)), {})
         if not isinstance(query, str):
-            kinds = f"a name, a {self.base.__name__} subclass or instance" if self.base else "a name"
+            kinds = "a name"
+            if self.base is not None:
+                kinds = f"a name, a {self.base.__name__} subclass or instance"
             raise TypeError(f"A {self.family} must be {kinds}; got {query!r}.")
         key = self._key(query)
         if key in self._entries:
