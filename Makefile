@@ -46,9 +46,11 @@ docs: $(VENV)/.installed-all+docs+test
 test-numpy2:
 	test -x .venv-np2/bin/python || $(PYTHON) -m venv .venv-np2
 	.venv-np2/bin/python -m pip install --quiet "numpy>=2" -e ".[test]"
-	.venv-np2/bin/python -m pytest -q tests/test_kernels.py tests/test_common.py \
-		tests/test_compat.py tests/test_datasets.py skbridge/transformers/kernels.py \
-		skbridge/datasets skbridge/compat
+	.venv-np2/bin/python -m pytest -q tests/transformers/test_kernels.py tests/test_common.py \
+		tests/compat/test_optional.py tests/compat/test_sklearn.py tests/compat/test_memory.py \
+		tests/datasets/test_base.py tests/datasets/test_kg.py tests/datasets/test_tabular.py \
+		tests/utils tests/test_layout.py skbridge/transformers/kernels.py skbridge/datasets \
+		skbridge/compat skbridge/utils
 
 clean:
 	rm -rf $(VENV) .venv-np2 docs/_build docs/generated

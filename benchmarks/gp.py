@@ -126,7 +126,10 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--n-components", type=int, default=512)
     args = parser.parse_args(argv)
-    blas = [f"{i['internal_api']} {i.get('architecture')} x{i['num_threads']}" for i in threadpool_info()]
+    blas = [
+        f"{i['internal_api']} {i.get('architecture')} x{i['num_threads']}"
+        for i in threadpool_info()
+    ]
     print("OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for this process; BLAS:", "; ".join(blas))
     print(f"cores: {os.cpu_count()}\n")
     sizes = [500, 2_000] if args.quick else [2_000, 5_000, 50_000]

@@ -7,8 +7,8 @@ error ||K - Z Z^T||_F / ||K||_F on 500 samples; then LinearSVC accuracy on
 digits at D = 1024.
 
 Run with ``make bench`` or ``python benchmarks/kernels.py [--quick]``.
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which these machines set and which halve
-numpy's BLAS speed, are removed for this process (the script re-executes itself
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which these machines set and which slow
+down numpy's BLAS, are removed for this process (the script re-executes itself
 without them) so that the BLAS-based anchors run their best kernel.
 """
 
@@ -103,7 +103,10 @@ def run_grid(dims, components, n_samples, n_large_d, repeats):
                 )
                 rows.append((d, D, name, tr_s, ratio, fit_s, fit_ratio, err))
             if D == components[-1] and "Nystroem" not in methods:
-                print(f"{'':>5} {'':>5} {'':>6} {'Nystroem':<16} skipped: O(D^3) fit, D > n or D > 2048")
+                print(
+                    f"{'':>5} {'':>5} {'':>6} {'Nystroem':<16} "
+                    "skipped: O(D^3) fit, D > n or D > 2048"
+                )
     return rows
 
 
@@ -132,7 +135,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args(argv)
-    blas = [f"{i['internal_api']} {i.get('architecture')} x{i['num_threads']}" for i in threadpool_info()]
+    blas = [
+        f"{i['internal_api']} {i.get('architecture')} x{i['num_threads']}"
+        for i in threadpool_info()
+    ]
     print("OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for this process; BLAS:", "; ".join(blas))
     print(f"cores: {os.cpu_count()}\n")
     if args.quick:

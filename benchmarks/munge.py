@@ -65,7 +65,8 @@ seconds = time.perf_counter() - t0
 one = []
 for i in range(5):
     t = time.perf_counter()
-    am.postmunge(postprocess_dict, test.drop(columns=[label]).iloc[[i]], randomseed=0, printstatus=False)
+    am.postmunge(postprocess_dict, test.drop(columns=[label]).iloc[[i]], randomseed=0,
+                 printstatus=False)
     one.append(time.perf_counter() - t)
 state = len(pickle.dumps(postprocess_dict))
 # Automunge shuffles the training rows by default: keep its labels with its rows
@@ -127,15 +128,19 @@ def run_anchor(python, train_csv, test_csv, ml, timeout, memory_gb):
 
 
 def ours_peak_mb(train_csv, test_csv, ml):
-    cmd = [sys.executable, "-c", OURS_CODE, str(train_csv), str(test_csv), "1" if ml else "0", LABEL]
+    cmd = [sys.executable, "-c", OURS_CODE, str(train_csv), str(test_csv),
+           "1" if ml else "0", LABEL]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True,
                           cwd=str(HERE.parent))
     return json.loads(proc.stdout.strip().splitlines()[-1])["peak_mb"]
 
 
 def make_mixed(n, seed=0):
-    """A mixed table: skewed and normal numbers, small and large categories,
-    a two-valued column, with missing values, and a label that depends on them."""
+    """A mixed table with missing values and a label that depends on them.
+
+    Skewed and normal numbers, small and large categories and a two-valued
+    column.
+    """
     rng = np.random.RandomState(seed)
     normal = rng.normal(50, 10, n)
     skewed = rng.lognormal(3, 1, n)
@@ -147,7 +152,8 @@ def make_mixed(n, seed=0):
     label = np.where(rng.rand(n) < 1 / (1 + np.exp(-logit)), ">50K", "<=50K")
     df = pd.DataFrame({"normal": normal, "skewed": skewed, "count": count, "small": small,
                        "medium": medium, "flag": flag})
-    for col, rate in {"normal": 0.1, "skewed": 0.05, "small": 0.05, "medium": 0.05, "flag": 0.02}.items():
+    rates = {"normal": 0.1, "skewed": 0.05, "small": 0.05, "medium": 0.05, "flag": 0.02}
+    for col, rate in rates.items():
         df.loc[rng.rand(n) < rate, col] = np.nan
     df[LABEL] = label
     return df
@@ -172,8 +178,10 @@ def sklearn_baselines(num, cat):
     def column_transformer():
         return ColumnTransformer([
             ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), num),
-            ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"),
-                                  OneHotEncoder(handle_unknown="ignore", sparse_output=False)), cat),
+            ("cat", make_pipeline(
+                SimpleImputer(strategy="most_frequent"),
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+            ), cat),
         ])
 
     def iterative_imputer():
@@ -255,7 +263,8 @@ def bench_table(name, train, test, *, anchor_python, anchor_timeout, anchor_memo
 
 def print_table(name, n_train, n_test, rows):
     header = (f"{'table':<12} {'method':<28} {'fit+transform s':>15} {'vs Automunge':>12} "
-              f"{'vs ColumnTr.':>12} {'one-row ms':>10} {'state MB':>9} {'peak MB':>8} {'features':>8}")
+              f"{'vs ColumnTr.':>12} {'one-row ms':>10} {'state MB':>9} {'peak MB':>8} "
+              f"{'features':>8}")
     print(f"\n{name}: fit on {n_train:,} rows, transform {n_test:,} rows")
     print(header)
     print("-" * len(header))
@@ -268,7 +277,8 @@ def print_table(name, n_train, n_test, rows):
         anchor_key = "Automunge 9.0 + ML infill" if "ML" in method else "Automunge 9.0"
         anchor = rows.get(anchor_key, {})
         if "timeout" in r:
-            print(f"{name:<12} {method:<28} {'> ' + str(r['timeout']):>15}  (stopped at the time limit)")
+            print(f"{name:<12} {method:<28} {'> ' + str(r['timeout']):>15}  "
+                  "(stopped at the time limit)")
             continue
         secs = r["seconds"]
         if anchor.get("timeout"):
@@ -326,8 +336,8 @@ def main(argv=None):
         train, test = adult.iloc[:n_train], adult.iloc[n_train:]
         rows, outputs = bench_table("adult", train, test, anchor_python=anchor_python,
                                     anchor_timeout=args.anchor_timeout,
-                                    anchor_memory_gb=args.anchor_memory_gb, repeats=repeats, tmp=tmp,
-                              anchor_large_ml=args.anchor_large_ml)
+                                    anchor_memory_gb=args.anchor_memory_gb, repeats=repeats,
+                                    tmp=tmp, anchor_large_ml=args.anchor_large_ml)
         results["adult"] = rows
         print_table("adult", len(train), len(test), rows)
         scores = downstream(outputs, train[LABEL].to_numpy(), test[LABEL].to_numpy())
@@ -346,7 +356,8 @@ def summarize(results, scores):
     print("\nTargets")
     for table, rows in results.items():
         ours, ours_ml = rows["AutoMunger"], rows["AutoMunger + ML infill"]
-        for key, mine, goal in (("Automunge 9.0", ours, 10), ("Automunge 9.0 + ML infill", ours_ml, 20)):
+        goals = (("Automunge 9.0", ours, 10), ("Automunge 9.0 + ML infill", ours_ml, 20))
+        for key, mine, goal in goals:
             anchor = rows.get(key)
             if not anchor or "error" in anchor or "skipped" in anchor:
                 continue
@@ -359,10 +370,10 @@ def summarize(results, scores):
               f"{1000 * ours_ml['one_row']:.2f} ms; a row with missing values "
               f"{1000 * ours['one_row_nan']:.2f} ms, with ML infill "
               f"{1000 * ours_ml['one_row_nan']:.2f} ms (target <= 5 ms)")
-    print(f"  mixed: peak memory with ML infill {results['mixed']['AutoMunger + ML infill']['peak_mb']:.0f} MB "
-          f"(target <= 4096 MB)")
-    print(f"  adult: saved state without ML infill {results['adult']['AutoMunger']['state_bytes'] / 1e6:.3f} MB "
-          f"(target <= 1 MB)")
+    peak_mb = results["mixed"]["AutoMunger + ML infill"]["peak_mb"]
+    print(f"  mixed: peak memory with ML infill {peak_mb:.0f} MB (target <= 4096 MB)")
+    state_mb = results["adult"]["AutoMunger"]["state_bytes"] / 1e6
+    print(f"  adult: saved state without ML infill {state_mb:.3f} MB (target <= 1 MB)")
 
 
 if __name__ == "__main__":

@@ -71,9 +71,10 @@ def print_table(results, curves):
     for D in COMPONENTS:
         cells = []
         for curve in curves.values():
-            cells.append(
-                f"{100 * curve['accuracy'][curve['D'].index(D)]:>15.2f}%" if D in curve["D"] else f"{'-':>16}"
-            )
+            if D in curve["D"]:
+                cells.append(f"{100 * curve['accuracy'][curve['D'].index(D)]:>15.2f}%")
+            else:
+                cells.append(f"{'-':>16}")
         print(f"{D:>12} " + " ".join(cells))
 
 

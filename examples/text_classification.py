@@ -11,7 +11,7 @@ its vocabulary size like any other hyper-parameter: each fold trains its own
 tokenizer on its own training part, so nothing leaks from the validation part.
 
 The data are the SpamAssassin e-mails bundled with scikit-bridge
-(:func:`skbridge.datasets.load_spam`); to keep the example near 20 seconds,
+(:func:`skbridge.datasets.load_spam`); to keep the example quick to run,
 it uses a stratified sample of 1,500 of the 6,046 messages, each cut to its
 first 1,500 characters. Run it with ``python examples/text_classification.py``
 (``--n-samples 6046 --max-chars 0`` for all of it).

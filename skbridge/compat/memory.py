@@ -10,7 +10,7 @@ __all__ = ["release_free_memory"]
 
 @functools.cache
 def _malloc_trim():
-    """glibc's ``malloc_trim``, or None on other C libraries and platforms."""
+    """Return glibc's ``malloc_trim``, or None on other C libraries and platforms."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -31,7 +31,7 @@ def release_free_memory():
     the same thread allocates again. After such a burst, ``malloc_trim(0)``
     gives those free pages back, so the next step of the caller starts from
     what is really in use instead of adding to the burst's peak. It frees no
-    live object and costs a few milliseconds.
+    live object.
 
     Returns
     -------

@@ -90,7 +90,9 @@ _KGE_EXPECTED_FAILURES = {
     "check_estimators_fit_returns_self": f"{_KGE_THREE_COLUMNS} 2 columns",
     "check_readonly_memmap_input": f"{_KGE_THREE_COLUMNS} 2 columns",
     "check_n_features_in_after_fitting": f"{_KGE_THREE_COLUMNS} 4 columns",
-    "check_positive_only_tag_during_fit": f"{_KGE_THREE_COLUMNS} 2 columns (labels may be negative)",
+    "check_positive_only_tag_during_fit": (
+        f"{_KGE_THREE_COLUMNS} 2 columns (labels may be negative)"
+    ),
     "check_estimators_dtypes": f"{_KGE_THREE_COLUMNS} 5 columns",
     "check_dtype_object": f"{_KGE_THREE_COLUMNS} 10 columns",
     "check_fit2d_1sample": f"{_KGE_THREE_COLUMNS} 10 columns, so the 3-column error comes first",

@@ -125,7 +125,7 @@ def fetch_file(
     delay=1.0,
     timeout=60,
 ):
-    """Download a file into the data home once and return its local path.
+    r"""Download a file into the data home once and return its local path.
 
     If the file is already cached (and matches ``sha256`` when given) it is
     returned without any network access. Otherwise it is downloaded with
@@ -180,11 +180,11 @@ def fetch_file(
     >>> from pathlib import Path
     >>> from skbridge.datasets import fetch_file
     >>> source = Path(tempfile.mkdtemp()) / "triples.txt"
-    >>> _ = source.write_text("a\\tlikes\\tb\\n")
+    >>> _ = source.write_text("a\tlikes\tb\n")
     >>> home = tempfile.mkdtemp()
     >>> path = fetch_file(source.as_uri(), data_home=home)
     >>> path.name, path.read_text()
-    ('triples.txt', 'a\\tlikes\\tb\\n')
+    ('triples.txt', 'a\tlikes\tb\n')
     >>> fetch_file(source.as_uri(), data_home=home) == path  # cached: no download
     True
     """

@@ -94,7 +94,7 @@ def _read_triples(path, sep="\t"):
     prefer_skip_nested_validation=True,
 )
 def load_kg(path, *, sep="\t", splits=("train", "valid", "test")):
-    """Load knowledge-graph triples from a file or a folder of split files.
+    r"""Load knowledge-graph triples from a file or a folder of split files.
 
     Each non-blank line holds one triple: head, relation and tail separated by
     ``sep``. Surrounding whitespace is stripped and labels stay strings, even
@@ -106,7 +106,7 @@ def load_kg(path, *, sep="\t", splits=("train", "valid", "test")):
     path : str or path-like
         Either one file of triples, or a folder holding ``<split>.txt`` files
         (``train.txt``, ``valid.txt``, ``test.txt`` by default).
-    sep : str or None, default="\\t"
+    sep : str or None, default="\t"
         Field separator; ``None`` splits on any run of whitespace.
     splits : tuple of str, default=("train", "valid", "test")
         Split names to look for when ``path`` is a folder. Missing split files
@@ -138,9 +138,9 @@ def load_kg(path, *, sep="\t", splits=("train", "valid", "test")):
     >>> from pathlib import Path
     >>> from skbridge.datasets import load_kg
     >>> folder = Path(tempfile.mkdtemp())
-    >>> text = "alice\\tknows\\tbob\\nbob\\tage\\t007\\n"
+    >>> text = "alice\tknows\tbob\nbob\tage\t007\n"
     >>> _ = (folder / "train.txt").write_text(text)
-    >>> _ = (folder / "test.txt").write_text("alice\\tknows\\tcarol\\n")
+    >>> _ = (folder / "test.txt").write_text("alice\tknows\tcarol\n")
     >>> kg = load_kg(folder)
     >>> sorted(kg)
     ['test', 'train']

@@ -102,7 +102,10 @@ def _load_remote(name, data_home, download_if_missing, clean_unseen):
                     f"corrupt. Delete {target} and {archive} and load again."
                 )
         archive.unlink(missing_ok=True)
-    data = {split: _read_triples(split_dir / f"{split}.txt") for split in ("train", "valid", "test")}
+    data = {
+        split: _read_triples(split_dir / f"{split}.txt")
+        for split in ("train", "valid", "test")
+    }
     n_dropped = {"valid": 0, "test": 0}
     if clean_unseen:
         train = data["train"]

@@ -1,7 +1,8 @@
-"""Transformers: random-feature kernel mappers (McKernel), tabular preparation
-(Automunge) and tokenizers.
+"""Transformers: kernel mappers, tabular preparation and tokenizers.
 
-Light to import: numba (for the compiled kernels) loads on first use.
+Random-feature kernel mappers (McKernel), tabular preparation (Automunge) and
+Hugging Face tokenizers. Light to import: numba (for the compiled kernels)
+loads on first use.
 """
 
 from .kernels import FastfoodSampler, RandomFourierSampler, fwht

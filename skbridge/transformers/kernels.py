@@ -335,11 +335,10 @@ class FastfoodSampler(_RandomFeatureSampler):
     With ``orthogonal=True`` (the default) ``G_b`` holds random signs, which
     makes the rows of each block exactly orthogonal, as in structured orthogonal
     random features (Yu et al., 2016): the kernel estimate then has a lower
-    error than ``RBFSampler``'s at the same ``n_components`` (about 0.8 times
-    with ``gamma = 1 / d`` on Gaussian data, and far lower where kernel values
-    are close to 1, as on digits). ``orthogonal=False`` draws ``G_b`` Gaussian
-    as in the original Fastfood, whose error is about 1.1-1.3 times
-    ``RBFSampler``'s.
+    error than ``RBFSampler``'s at the same ``n_components`` (far lower where
+    kernel values are close to 1, as on digits). ``orthogonal=False`` draws
+    ``G_b`` Gaussian as in the original Fastfood, whose error is somewhat
+    higher than ``RBFSampler``'s.
 
     Parameters
     ----------

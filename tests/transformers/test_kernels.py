@@ -17,8 +17,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skbridge.transformers import FastfoodSampler, RandomFourierSampler, fwht
-from skbridge.transformers import kernels
+from skbridge.transformers import FastfoodSampler, RandomFourierSampler, fwht, kernels
 
 SAMPLERS = [FastfoodSampler, RandomFourierSampler]
 
@@ -55,7 +54,9 @@ def test_fwht_matches_scipy_hadamard(n, dtype, backend):
     assert Y.dtype == dtype
     rtol = 1e-4 if dtype == np.float32 else 1e-10
     np.testing.assert_allclose(Y, expected, rtol=rtol, atol=rtol * np.sqrt(n) * 10)
-    np.testing.assert_allclose(kernels._fwht_numpy(X), expected, rtol=rtol, atol=rtol * np.sqrt(n) * 10)
+    np.testing.assert_allclose(
+        kernels._fwht_numpy(X), expected, rtol=rtol, atol=rtol * np.sqrt(n) * 10
+    )
 
 
 @pytest.mark.parametrize("axis", [0, 1, -1, 2])
@@ -110,7 +111,9 @@ def test_rbf_error_falls_with_n_components_and_beats_rbfsampler(data, Sampler):
     ]
     assert errors[0] > errors[1] > errors[2]
     assert errors[2] < 0.08
-    reference = _mean_error(lambda s: RBFSampler(gamma=gamma, n_components=256, random_state=s), X, K)
+    reference = _mean_error(
+        lambda s: RBFSampler(gamma=gamma, n_components=256, random_state=s), X, K
+    )
     assert errors[1] <= 1.2 * reference
 
 
@@ -119,9 +122,10 @@ def test_low_dimensional_input_is_approximated_as_well_as_dense_features(d):
     X = np.random.RandomState(d).standard_normal((300, d))
     gamma = 0.5 / d
     K = rbf_kernel(X, gamma=gamma)
-    ours = _mean_error(lambda s: FastfoodSampler(gamma=gamma, n_components=1024, random_state=s), X, K)
-    dense = _mean_error(lambda s: RandomFourierSampler(gamma=gamma, n_components=1024, random_state=s), X, K)
-    reference = _mean_error(lambda s: RBFSampler(gamma=gamma, n_components=1024, random_state=s), X, K)
+    params = {"gamma": gamma, "n_components": 1024}
+    ours = _mean_error(lambda s: FastfoodSampler(**params, random_state=s), X, K)
+    dense = _mean_error(lambda s: RandomFourierSampler(**params, random_state=s), X, K)
+    reference = _mean_error(lambda s: RBFSampler(**params, random_state=s), X, K)
     assert ours <= 1.2 * dense
     assert ours <= reference
 
@@ -130,9 +134,15 @@ def test_gaussian_fastfood_stays_close_to_rbfsampler():
     X, gamma = _data("gauss-20")
     K = rbf_kernel(X, gamma=gamma)
     ours = _mean_error(
-        lambda s: FastfoodSampler(gamma=gamma, n_components=512, orthogonal=False, random_state=s), X, K
+        lambda s: FastfoodSampler(
+            gamma=gamma, n_components=512, orthogonal=False, random_state=s
+        ),
+        X,
+        K,
     )
-    reference = _mean_error(lambda s: RBFSampler(gamma=gamma, n_components=512, random_state=s), X, K)
+    reference = _mean_error(
+        lambda s: RBFSampler(gamma=gamma, n_components=512, random_state=s), X, K
+    )
     assert ours <= 1.2 * reference
 
 
@@ -183,7 +193,9 @@ def test_parameters_are_linear_in_n_components():
     n_blocks = 2  # 2048 frequencies of a (cos, sin) pair, 1024 per block
     for name in ("signs_", "permutations_", "gaussians_", "scales_"):
         assert getattr(ff, name).shape == (n_blocks, 1024)
-    n_bytes = sum(getattr(ff, n).nbytes for n in ("signs_", "permutations_", "gaussians_", "scales_"))
+    n_bytes = sum(
+        getattr(ff, n).nbytes for n in ("signs_", "permutations_", "gaussians_", "scales_")
+    )
     dense = RandomFourierSampler(n_components=4096, random_state=0).fit(X).random_weights_.nbytes
     assert n_bytes <= 4 * 4096 * 8 < dense / 100
 
@@ -256,7 +268,9 @@ def test_drop_in_for_rbfsampler_in_a_pipeline_on_digits():
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
 
     def accuracy(mapper):
-        pipe = Pipeline([("scale", MinMaxScaler()), ("map", mapper), ("svm", LinearSVC(random_state=0))])
+        pipe = Pipeline(
+            [("scale", MinMaxScaler()), ("map", mapper), ("svm", LinearSVC(random_state=0))]
+        )
         return pipe.fit(X_tr, y_tr).score(X_te, y_te)
 
     ours = accuracy(FastfoodSampler(gamma=0.2, n_components=1024, random_state=0))
@@ -268,7 +282,11 @@ def test_drop_in_for_rbfsampler_in_a_pipeline_on_digits():
 def test_grid_search_over_gamma_and_n_components():
     X, y = load_digits(return_X_y=True)
     pipe = Pipeline(
-        [("scale", MinMaxScaler()), ("map", FastfoodSampler(random_state=0)), ("svm", LinearSVC(random_state=0))]
+        [
+            ("scale", MinMaxScaler()),
+            ("map", FastfoodSampler(random_state=0)),
+            ("svm", LinearSVC(random_state=0)),
+        ]
     )
     grid = {"map__gamma": [0.02, 0.2], "map__n_components": [64, 512]}
     search = GridSearchCV(pipe, grid, cv=3).fit(X[:900], y[:900])
@@ -304,7 +322,10 @@ def test_feature_count_mismatch_is_named(Sampler):
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"n_components": 0}, "'n_components' parameter .* must be an int in the range \\[1, inf\\)"),
+        (
+            {"n_components": 0},
+            "'n_components' parameter .* must be an int in the range \\[1, inf\\)",
+        ),
         ({"kernel": "poly"}, "'kernel' parameter .* must be a str among .*'matern'"),
         ({"gamma": -1.0}, "'gamma' parameter"),
         ({"gamma": "auto"}, "'gamma' parameter"),

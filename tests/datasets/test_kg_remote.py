@@ -52,8 +52,8 @@ def server(tmp_path):
 )
 def test_download_once_and_drop_unseen(server, tmp_path, monkeypatch, loader, key, folder):
     url, requests = server
-    monkeypatch.setitem(_kg_remote._SOURCES, key,
-                        (f"{url}/kg.zip", "kg.zip", folder, dict.fromkeys(["train", "valid", "test"])))
+    no_checksums = dict.fromkeys(["train", "valid", "test"])
+    monkeypatch.setitem(_kg_remote._SOURCES, key, (f"{url}/kg.zip", "kg.zip", folder, no_checksums))
     home = tmp_path / "home"
     with pytest.warns(UserWarning, match="dropped 1 validation and 1 test triples"):
         data = loader(data_home=home)
