@@ -1,8 +1,20 @@
-"""Reference statistics kept at fit time, and the per-column drift comparison."""
+"""Drift: reference statistics kept at fit time, compared with new data per column."""
+
+import warnings
 
 import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["compare_categorical", "compare_numeric", "reference_categorical", "reference_numeric"]
+from ._values import categorical_values, read_column
+
+__all__ = [
+    "DriftReportMixin",
+    "compare_categorical",
+    "compare_numeric",
+    "reference_categorical",
+    "reference_numeric",
+]
 
 _EPS = 1e-4
 _N_QUANTILES = 101
@@ -114,3 +126,76 @@ def compare_categorical(ref, values, vocabulary):
         p = np.append(ref["props"], ref["other"])
         out["psi"] = _psi(p, q)
     return out
+
+
+_COLUMNS = ["column", "kind", "psi", "ks", "nan_rate_fit", "nan_rate_new", "n_new_categories",
+            "new_categories", "mean_fit", "mean_new", "drift"]
+
+
+def _compare_column(spec, series):
+    """Drift statistics of one column, and the share of rows in new categories."""
+    ref = spec["reference"]
+    new_rate = 0.0
+    if ref["type"] == "numeric":
+        stats = compare_numeric(ref, read_column(series, spec)[0])
+    elif ref["type"] == "categorical":
+        values = categorical_values(series)
+        vocabulary = spec["transform"]["fitted"].get("categories", [])
+        stats = compare_categorical(ref, values, vocabulary)
+        codes = values.codes({k: i for i, k in enumerate(vocabulary)})
+        new_rate = float(np.mean(codes == -2)) if vocabulary else 0.0
+    else:
+        stats = {
+            "nan_rate_fit": ref["nan_rate"], "nan_rate_new": float(series.isna().mean()),
+            "mean_fit": np.nan, "mean_new": np.nan, "psi": np.nan, "ks": np.nan,
+            "n_new_categories": 0, "new_categories": [],
+        }
+    if spec["transform"]["name"] == "hashing":
+        # only the most frequent training values are kept: "new" means little here
+        stats["n_new_categories"], stats["new_categories"], new_rate = np.nan, [], 0.0
+        stats["psi"] = np.nan
+    return stats, new_rate
+
+
+class DriftReportMixin:
+    """:meth:`drift_report` of :class:`AutoMunger`, from its ``column_specs_``."""
+
+    def drift_report(self, X):
+        """Compare new data with the training data, column by column.
+
+        DataFrame columns are matched by name (missing columns count as all
+        missing); arrays by position.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            New data.
+
+        Returns
+        -------
+        report : DataFrame
+            One row per input column: ``kind``; ``psi``, the population
+            stability index over the training deciles (numbers, dates) or
+            categories (above 0.1: moderate shift, above 0.25: large);
+            ``ks``, the Kolmogorov-Smirnov statistic against the training
+            distribution (numbers and dates); the missing rate in training
+            and now; the number and first few of the categories never seen in
+            training; the means; and ``drift``, True where ``psi > 0.25``, ``ks
+            > 0.2``, the missing rate moved by more than 0.1, or new categories
+            make up more than 1 % of the rows.
+        """
+        check_is_fitted(self)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            frame = self._validate_frame(X, reset=False, policy="align")
+        rows = []
+        for col, spec in self.column_specs_.items():
+            stats, new_rate = _compare_column(spec, frame[col])
+            drift = bool(
+                (np.nan_to_num(stats["psi"]) > 0.25)
+                or (np.nan_to_num(stats["ks"]) > 0.2)
+                or abs(stats["nan_rate_new"] - stats["nan_rate_fit"]) > 0.1
+                or new_rate > 0.01
+            )
+            rows.append({"column": col, "kind": spec["kind"], **stats, "drift": drift})
+        return pd.DataFrame(rows, columns=_COLUMNS)

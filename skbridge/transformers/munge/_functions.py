@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
 
 from ._labels import LabelMunger
 from ._munger import AutoMunger
@@ -14,7 +15,9 @@ from ._munger import AutoMunger
 __all__ = ["MungeResult", "automunge", "postmunge"]
 
 # Automunge's names for AutoMunger's parameters.
-_AUTOMUNGE_NAMES = {"MLinfill": "ml_infill", "NArw_marker": "nan_markers", "randomseed": "random_state"}
+_AUTOMUNGE_NAMES = {
+    "MLinfill": "ml_infill", "NArw_marker": "nan_markers", "randomseed": "random_state"
+}
 
 
 @dataclass
@@ -79,9 +82,9 @@ def _split_off(df, columns, what):
 def _labels_frame(label_munger, labels):
     if labels is None:
         return None
-    encoded = label_munger.transform(labels)
+    encoded = np.asarray(label_munger.transform(labels)).reshape(len(labels), -1)
     names = label_munger.get_feature_names_out()
-    return pd.DataFrame(np.asarray(encoded).reshape(len(labels), -1), columns=names, index=labels.index)
+    return pd.DataFrame(encoded, columns=names, index=labels.index)
 
 
 def _frame(munger, X, index):
@@ -182,7 +185,9 @@ def automunge(
     munger = AutoMunger(**params)
     train_X = munger.fit_transform(df[~val_rows])
     result = MungeResult(postprocess_dict=munger)
-    result.train = pd.DataFrame(train_X, columns=munger.get_feature_names_out(), index=df.index[~val_rows])
+    result.train = pd.DataFrame(
+        train_X, columns=munger.get_feature_names_out(), index=df.index[~val_rows]
+    )
     if ids is not None:
         result.train_ids = ids[~val_rows]
     if labels is not None:
@@ -200,11 +205,14 @@ def automunge(
             result.val_labels = _labels_frame(result.label_munger, labels[val_rows])
     if df_test is not None:
         test = postmunge(munger, df_test, testID_column=testID_column)
-        result.test, result.test_ids, result.test_labels = test.test, test.test_ids, test.test_labels
+        result.test, result.test_ids = test.test, test.test_ids
+        result.test_labels = test.test_labels
     return result
 
 
-def postmunge(postprocess_dict, df_test, *, testID_column=None, allow_pickle=False):
+def postmunge(
+    postprocess_dict, df_test, *, testID_column=None, allow_pickle=False, trusted_modules=None
+):
     """Automunge's ``postmunge`` call: prepare new data with a fitted state.
 
     Columns are matched by name: extra columns are ignored and missing ones
@@ -223,6 +231,9 @@ def postmunge(postprocess_dict, df_test, *, testID_column=None, allow_pickle=Fal
     allow_pickle : bool, default=False
         Passed to :meth:`AutoMunger.load_state` for JSON states with ML-infill
         models.
+    trusted_modules : list of str, default=None
+        Passed to :meth:`AutoMunger.load_state`: the modules whose classes a
+        JSON state may name as ``"module:Class"``.
 
     Returns
     -------
@@ -245,26 +256,29 @@ def postmunge(postprocess_dict, df_test, *, testID_column=None, allow_pickle=Fal
         label_munger = postprocess_dict.label_munger
         postprocess_dict = postprocess_dict.postprocess_dict
     if isinstance(postprocess_dict, (str, Path, dict)):
-        munger = AutoMunger.load_state(postprocess_dict, allow_pickle=allow_pickle)
+        munger = AutoMunger.load_state(
+            postprocess_dict, allow_pickle=allow_pickle, trusted_modules=trusted_modules
+        )
     elif isinstance(postprocess_dict, AutoMunger):
         munger = postprocess_dict
     else:
         raise TypeError(
             "postmunge expects a fitted AutoMunger (automunge(...).postprocess_dict), a "
-            f"MungeResult, a state dict or a path to a saved state; got {type(postprocess_dict).__name__}."
+            f"MungeResult, a state dict or a path to a saved state; got "
+            f"{type(postprocess_dict).__name__}."
         )
     if not isinstance(df_test, pd.DataFrame):
         raise TypeError(f"postmunge expects a DataFrame, got {type(df_test).__name__}.")
     label_munger = label_munger or getattr(munger, "label_munger_", None)
     labels_column = getattr(munger, "labels_column_", None)
-    id_columns = testID_column if testID_column is not None else getattr(munger, "id_columns_", None)
+    id_columns = getattr(munger, "id_columns_", None) if testID_column is None else testID_column
     labels = None
     if labels_column is not None and labels_column in df_test.columns:
         labels = df_test[labels_column]
         df_test = df_test.drop(columns=[labels_column])
-    ids, df_test = _split_off(df_test, [c for c in (id_columns or []) if c in df_test.columns] if testID_column is None else testID_column, "testID_column")
-    from sklearn.utils.validation import check_is_fitted
-
+    if testID_column is None:  # the identifiers named in automunge(), where present
+        id_columns = [c for c in (id_columns or []) if c in df_test.columns]
+    ids, df_test = _split_off(df_test, id_columns, "testID_column")
     check_is_fitted(munger)
     frame = munger._validate_frame(df_test, reset=False, policy="align")
     out = munger._transform_frame(frame)

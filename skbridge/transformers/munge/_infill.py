@@ -4,8 +4,8 @@ Input-stage infills (mean, median, mode, constant, adjacent, ML) put a value in
 the column before it is encoded, so the encoded row looks like a real one.
 Output-stage infills (zero, nan) encode the row and then overwrite its output
 block with zeros or NaN. ML infill (one model per column, iterated like
-``IterativeImputer``) is run by :class:`AutoMunger` itself; here it only
-provides the initial fill.
+``IterativeImputer``) is run by the munger's ML infiller (``_ml_infill.py``);
+here it only provides the initial fill.
 """
 
 from typing import ClassVar
@@ -13,6 +13,8 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from ...utils import Registry
+from ._external import class_key, import_class, is_external
 from ._values import CategoricalValues, key_of
 
 __all__ = ["INFILLS", "Infill", "resolve_infill"]
@@ -183,43 +185,47 @@ class MLInfill(Infill):
     aliases = {"MLinfill": {}, "mlinfill": {}}
 
 
-INFILLS = {
-    cls.name: cls
-    for cls in (
-        MeanInfill, MedianInfill, ModeInfill, ConstantInfill, AdjacentInfill, ZeroInfill,
-        NaNInfill, MLInfill, NoInfill,
-    )
-}
-INFILL_ALIASES = {
-    alias: (cls.name, dict(kwargs)) for cls in INFILLS.values() for alias, kwargs in cls.aliases.items()
-}
-INFILL_ALIASES["stdrdinfill"] = ("auto", {})
+#: Infill methods by name; Automunge's codes are aliases (``"oneinfill"`` is
+#: ``ConstantInfill(value=1)``). ``"auto"`` (Automunge's ``"stdrdinfill"``) is
+#: not an entry: :func:`resolve_infill` turns it into the transform's default.
+INFILLS = Registry("infill", base=Infill, normalize=False)
+for _cls in (
+    MeanInfill, MedianInfill, ModeInfill, ConstantInfill, AdjacentInfill, ZeroInfill,
+    NaNInfill, MLInfill, NoInfill,
+):
+    INFILLS.register(_cls)
+del _cls
 
-
-def infill_names():
-    """All accepted infill names: registry keys, ``"auto"`` and Automunge codes."""
-    return sorted(INFILLS) + ["auto"] + sorted(INFILL_ALIASES)
+_AUTO = ("auto", "stdrdinfill")
 
 
 def resolve_infill(spec, kwargs=None, *, default):
     """Turn a name, Automunge code, class or instance into an :class:`Infill`.
 
-    ``"auto"`` becomes ``default`` (the transform's own default infill).
-    Returns ``(infill, key)``.
+    :meth:`INFILLS.make <skbridge.utils.Registry.make>` with three additions:
+    ``"auto"`` (or ``"stdrdinfill"``) becomes ``default``, the transform's own
+    default infill; an instance given with ``kwargs`` is rebuilt with its
+    parameters updated; and a ``"module:Class"`` path is imported (only pass
+    paths you wrote yourself).
+
+    Returns
+    -------
+    infill : Infill
+    key : str
+        The registry name, or ``"module:QualName"`` of a class outside it.
     """
     kwargs = dict(kwargs or {})
-    if isinstance(spec, Infill):
-        return (type(spec)(**{**spec.get_params(), **kwargs}) if kwargs else spec), spec.name
-    if isinstance(spec, type) and issubclass(spec, Infill):
-        return spec(**kwargs), spec.name
-    if isinstance(spec, str):
-        if spec in INFILL_ALIASES:
-            spec, defaults = INFILL_ALIASES[spec]
-            kwargs = {**defaults, **kwargs}
-        if spec == "auto":
-            spec = default
-        if spec in INFILLS:
-            return INFILLS[spec](**kwargs), spec
-    raise ValueError(
-        f"Unknown infill {spec!r}. Use one of {infill_names()}, an Infill subclass or an instance."
-    )
+    if isinstance(spec, str) and spec in _AUTO:
+        spec = default
+    if isinstance(spec, Infill) and kwargs:
+        spec, kwargs = type(spec), {**spec.get_params(), **kwargs}
+    elif is_external(INFILLS, spec):
+        spec = import_class(spec, INFILLS)
+    try:
+        infill = INFILLS.make(spec, kwargs)
+    except ValueError as exc:
+        if isinstance(spec, str) and spec not in INFILLS:
+            message = str(exc).rstrip(".")
+            raise ValueError(f"{message}, or 'auto' (the transform's default).") from None
+        raise
+    return infill, class_key(INFILLS, type(infill))

@@ -27,6 +27,7 @@ __all__ = [
     "jsonable",
     "key_of",
     "numeric_values",
+    "read_column",
 ]
 
 # Names that mark an integer column of unique values as an identifier.
@@ -194,7 +195,8 @@ def numeric_values(series):
         x = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
     else:
         values = series.astype(object) if isinstance(dtype, pd.CategoricalDtype) else series
-        before = values.notna().to_numpy() & ~values.map(_is_blank, na_action="ignore").fillna(False).to_numpy(dtype=bool)
+        blank = values.map(_is_blank, na_action="ignore").fillna(False).to_numpy(dtype=bool)
+        before = values.notna().to_numpy() & ~blank
         parsed = pd.to_numeric(values, errors="coerce")
         if is_complex_dtype(parsed.dtype):
             raise ValueError(f"Complex data not supported: column {series.name!r}.")
@@ -295,6 +297,10 @@ def _numeric_kind(x, name, *, max_onehot):
     return "numeric", f"numeric, {n_unique} distinct values", n_unique
 
 
+def _kind(info, kind, read_as, reason, n_unique):
+    return {**info, "kind": kind, "read_as": read_as, "reason": reason, "n_unique": n_unique}
+
+
 def infer_kind(series, *, max_onehot):
     """Infer how to read and encode one column.
 
@@ -313,19 +319,19 @@ def infer_kind(series, *, max_onehot):
     if is_bool_dtype(dtype):
         n_unique = int(series.nunique(dropna=True))
         kind = "binary" if n_unique == 2 else ("constant" if n_unique == 1 else "empty")
-        return {**info, "kind": kind, "read_as": "categorical", "reason": "boolean", "n_unique": n_unique}
+        return _kind(info, kind, "categorical", "boolean", n_unique)
     if is_datetime64_any_dtype(dtype):
         x = datetime_seconds(series)[0]
         if np.isnan(x).all():
-            return {**info, "kind": "empty", "read_as": "datetime", "reason": "all values are missing", "n_unique": 0}
-        return {**info, "kind": "datetime", "read_as": "datetime", "reason": f"dtype {dtype}", "n_unique": int(series.nunique())}
+            return _kind(info, "empty", "datetime", "all values are missing", 0)
+        return _kind(info, "datetime", "datetime", f"dtype {dtype}", int(series.nunique()))
     if is_numeric_dtype(dtype) or is_timedelta64_dtype(dtype):
         x = numeric_values(series)[0]
         kind, reason, n_unique = _numeric_kind(x, name, max_onehot=max_onehot)
         read_as = "categorical" if kind == "binary" else "numeric"
         if read_as == "numeric":
             info["values"] = x
-        return {**info, "kind": kind, "read_as": read_as, "reason": reason, "n_unique": n_unique}
+        return _kind(info, kind, read_as, reason, n_unique)
     # object, string and categorical columns
     cats = categorical_values(series)
     info["values"] = cats
@@ -333,7 +339,7 @@ def infer_kind(series, *, max_onehot):
     n_obs = int(observed.sum())
     n_unique = len(cats.keys)  # factorize lists only the values present
     if n_obs == 0:
-        return {**info, "kind": "empty", "read_as": "categorical", "reason": "all values are missing", "n_unique": 0}
+        return _kind(info, "empty", "categorical", "all values are missing", 0)
     if not isinstance(dtype, pd.CategoricalDtype):
         parsed = pd.to_numeric(pd.Series(cats.keys, dtype=object), errors="coerce")
         if parsed.notna().all():
@@ -341,21 +347,21 @@ def infer_kind(series, *, max_onehot):
             kind, reason, n_unique = _numeric_kind(x, name, max_onehot=max_onehot)
             read_as = "categorical" if kind == "binary" else "numeric"
             info["values"] = x if read_as == "numeric" else cats
-            return {**info, "kind": kind, "read_as": read_as, "reason": f"numeric-looking strings; {reason}", "n_unique": n_unique}
+            return _kind(info, kind, read_as, f"numeric-looking strings; {reason}", n_unique)
         fmt = _looks_like_dates(cats.keys) if n_unique > 2 else None
         if fmt is not None:
             x, n_bad = datetime_seconds(series, None if fmt == "mixed" else fmt)
             if np.isfinite(x).sum() >= 0.9 * n_obs:
-                return {
-                    **info, "values": x, "kind": "datetime", "read_as": "datetime", "n_unique": n_unique,
-                    "reason": f"date strings (format {fmt})", "date_format": None if fmt == "mixed" else fmt,
-                }
+                info.update(values=x, date_format=None if fmt == "mixed" else fmt)
+                return _kind(info, "datetime", "datetime", f"date strings (format {fmt})", n_unique)
     if n_unique == 1:
-        return {**info, "kind": "constant", "read_as": "categorical", "reason": f"one distinct value ({cats.keys[cats.idx[observed][0]]!r})", "n_unique": 1}
+        value = cats.keys[cats.idx[observed][0]]
+        return _kind(info, "constant", "categorical", f"one distinct value ({value!r})", 1)
     if n_unique == 2:
-        return {**info, "kind": "binary", "read_as": "categorical", "reason": "two distinct values", "n_unique": 2}
+        return _kind(info, "binary", "categorical", "two distinct values", 2)
     if n_unique <= max_onehot:
-        return {**info, "kind": "categorical", "read_as": "categorical", "reason": f"{n_unique} categories (<= max_onehot={max_onehot})", "n_unique": n_unique}
+        reason = f"{n_unique} categories (<= max_onehot={max_onehot})"
+        return _kind(info, "categorical", "categorical", reason, n_unique)
     if n_unique >= 0.5 * n_obs:
         return {
             **info, "kind": "text", "read_as": "categorical", "n_unique": n_unique,
@@ -365,3 +371,24 @@ def infer_kind(series, *, max_onehot):
         **info, "kind": "high_cardinality", "read_as": "categorical", "n_unique": n_unique,
         "reason": f"{n_unique} categories (> max_onehot={max_onehot})",
     }
+
+
+def read_column(series, spec):
+    """Read one column as its fitted spec says (``spec["read_as"]``).
+
+    Returns
+    -------
+    values : ndarray of float64 or CategoricalValues
+    missing : ndarray of bool
+    n_bad : int
+        Values that could not be read as the fitted type (now missing).
+    """
+    read_as = spec["read_as"]
+    if read_as == "categorical":
+        values = categorical_values(series)
+        return values, values.missing.copy(), 0
+    if read_as == "datetime":
+        values, n_bad = datetime_seconds(series, spec.get("date_format"))
+    else:
+        values, n_bad = numeric_values(series)
+    return values, np.isnan(values), n_bad

@@ -24,7 +24,8 @@ def columns(draw, n):
     nan_rate = draw(st.sampled_from([0.0, 0.3, 1.0]))
     mask = np.array(draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))) < nan_rate
     if kind == "float":
-        values = draw(st.lists(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([np.nan, np.inf, -np.inf])), min_size=n, max_size=n))
+        special = st.sampled_from([np.nan, np.inf, -np.inf])
+        values = draw(st.lists(st.one_of(st.floats(-1e6, 1e6), special), min_size=n, max_size=n))
         col = pd.Series(values, dtype=float)
     elif kind == "int":
         col = pd.Series(draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), dtype=np.int64)
@@ -33,15 +34,17 @@ def columns(draw, n):
         col = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
         mask[:] = False
     elif kind == "str":
-        col = pd.Series(draw(st.lists(st.sampled_from(WORDS), min_size=n, max_size=n)), dtype=object)
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=n, max_size=n))
+        col = pd.Series(words, dtype=object)
     elif kind == "mixed":
-        col = pd.Series(draw(st.lists(st.one_of(st.sampled_from(WORDS), st.integers(-3, 3),
-                                                st.floats(-10, 10)), min_size=n, max_size=n)), dtype=object)
+        mixed = st.one_of(st.sampled_from(WORDS), st.integers(-3, 3), st.floats(-10, 10))
+        col = pd.Series(draw(st.lists(mixed, min_size=n, max_size=n)), dtype=object)
     elif kind == "datetime":
         days = draw(st.lists(st.integers(0, 3000), min_size=n, max_size=n))
         col = pd.Series(pd.Timestamp("2015-01-01") + pd.to_timedelta(days, unit="D"))
     else:
-        col = pd.Series(draw(st.lists(st.sampled_from(["u", "v", "w"]), min_size=n, max_size=n)), dtype="category")
+        labels = draw(st.lists(st.sampled_from(["u", "v", "w"]), min_size=n, max_size=n))
+        col = pd.Series(labels, dtype="category")
     if mask.any() and kind not in ("int", "bool"):
         col = col.astype(object) if kind in ("str", "mixed", "category") else col
         col[mask] = None
@@ -68,7 +71,8 @@ def test_random_frames_never_crash_and_keep_rows(df, ml_infill):
         reversed_rows = munger.transform(df.iloc[::-1])
         np.testing.assert_allclose(reversed_rows, Z[::-1], rtol=1e-12, atol=1e-12)
         if len(df) > 1:
-            np.testing.assert_allclose(munger.transform(df.iloc[[1]]), Z[[1]], rtol=1e-12, atol=1e-12)
+            one_row = munger.transform(df.iloc[[1]])
+            np.testing.assert_allclose(one_row, Z[[1]], rtol=1e-12, atol=1e-12)
         back = munger.inverse_transform(Z)
     assert back.shape == df.shape and list(back.columns) == list(df.columns)
     assert len(munger.column_report_) == df.shape[1]
@@ -82,7 +86,8 @@ def test_random_frames_survive_the_json_state(df, tmp_path_factory):
         warnings.simplefilter("ignore")
         munger = AutoMunger().fit(df)
         munger.save_state(path)
-        np.testing.assert_array_equal(AutoMunger.load_state(path).transform(df), munger.transform(df))
+        loaded = AutoMunger.load_state(path)
+        np.testing.assert_array_equal(loaded.transform(df), munger.transform(df))
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 5), (30, 1)])
