@@ -38,7 +38,10 @@ from sklearn.gaussian_process import GaussianProcessRegressor  # noqa: E402
 from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel  # noqa: E402
 from threadpoolctl import threadpool_info  # noqa: E402
 
-from skbridge.pipes import GPRegressor, SparseSpectrumGPRegressor  # noqa: E402
+from skbridge.estimators.gaussian_process import (  # noqa: E402
+    GPRegressor,
+    SparseSpectrumGPRegressor,
+)
 
 EXACT_MAX_N = 5_000  # K, its inverse and sklearn's (n, n, 3) gradient: ~1 GB at 5,000
 N_TEST = 2_000

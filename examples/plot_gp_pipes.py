@@ -25,17 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from skbridge.pipes import (
-    DataPipe,
-    GaussianScaler,
-    GPRegressor,
-    SparseSpectrumGPRegressor,
-    plot_gp,
-    read_lines,
-    stream_batch,
-    stream_filter,
-    stream_map,
-)
+from skbridge.estimators.gaussian_process import GPRegressor, SparseSpectrumGPRegressor, plot_gp
+from skbridge.pipes import GaussianScaler, read_lines, stream_batch, stream_filter, stream_map
 
 
 def write_measurements(path, n=160, seed=0):
@@ -63,9 +54,9 @@ def file_to_gp(path):
     """The worked pipe: file -> records -> (X, y) -> GP posterior."""
     load = (
         stream_filter(is_record)
-        > stream_map(parse)
-        > stream_batch(100_000, collate="stack")
-        > stream_map(split_xy)
+        >> stream_map(parse)
+        >> stream_batch(100_000, collate="stack")
+        >> stream_map(split_xy)
     )
     (X, y), = list(load(read_lines(path)))
     kernel = "constant * rbf + constant * rbf * periodic + white"
@@ -90,9 +81,10 @@ def exact_vs_random_features(n=1_500, seed=0):
     results = {}
     fitted = {}
     for name, model in {
-        "exact GP": GaussianScaler() > GPRegressor(kernel="constant * rbf + white", normalize_y=True),
+        "exact GP": GaussianScaler()
+        >> GPRegressor(kernel="constant * rbf + white", normalize_y=True),
         "random-feature GP": GaussianScaler()
-        > SparseSpectrumGPRegressor(n_components=256, random_state=0),
+        >> SparseSpectrumGPRegressor(n_components=256, random_state=0),
     }.items():
         t0 = time.perf_counter()
         model.fit(X, y)
@@ -133,8 +125,9 @@ def main(argv=None):
     fig = plt.figure(figsize=(11, 4.5))
     for i, (name, model) in enumerate(fitted.items(), start=1):
         ax = fig.add_subplot(1, 2, i, projection="3d")
-        plot_gp(model, X2[:400], y2[:400], ax=ax, n_grid=200,
-                title=f"{name}: RMSE {results[name]['rmse']:.3f}, fit {results[name]['fit_seconds']:.1f} s")
+        score = results[name]
+        title = f"{name}: RMSE {score['rmse']:.3f}, fit {score['fit_seconds']:.1f} s"
+        plot_gp(model, X2[:400], y2[:400], ax=ax, n_grid=200, title=title)
     fig.tight_layout()
     second = out / "gp_pipes_exact_vs_random_features.png"
     fig.savefig(second, dpi=100)

@@ -68,7 +68,8 @@ INIT_PARAMS = {
          "scoring_params": {"n_filters": 4}},
     ],
     # DynaML pipes (skbridge.pipes): function pipes take any input unvalidated,
-    # so they are checked wrapping a validating step; GP models small and seeded.
+    # so they are checked wrapping a validating step. GP models
+    # (skbridge.estimators.gaussian_process): small and seeded.
     "DataPipe": [{"func": StandardScaler()}],
     "ReversiblePipe": [{"func": StandardScaler()}],
     "ComposedPipe": [{"pipes": [StandardScaler(), MaxAbsScaler()]}],

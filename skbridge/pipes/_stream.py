@@ -3,29 +3,23 @@
 A :class:`StreamPipe` maps, filters, batches or windows the items of an
 iterable, lazily: ``transform`` returns a generator and nothing is read until
 the result is consumed, so data larger than memory flows through in chunks.
-Stream pipes compose with ``>`` like every pipe; ending a stream pipe with an
+Stream pipes compose with ``>>`` like every pipe; ending a stream pipe with an
 estimator that has ``partial_fit`` gives a :class:`StreamLearner`, which trains
-on the stream one chunk at a time.
+on the stream one chunk at a time. The sources live in ``_sources``.
 """
 
 import itertools
 from collections import deque
 from numbers import Integral
-from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone, is_classifier
-from sklearn.utils.validation import check_is_fitted
 
-from ..compat import HasMethods, Interval, StrOptions, fit_context
-from ._pipes import _BasePipe, _func_name
+from ..compat import Interval, StrOptions, fit_context
+from ._base import _BasePipe, _func_name
+from ._stream_learner import StreamLearner
 
 __all__ = [
-    "StreamLearner",
     "StreamPipe",
-    "iter_chunks",
-    "read_csv_chunks",
-    "read_lines",
     "stream_batch",
     "stream_filter",
     "stream_map",
@@ -50,7 +44,7 @@ class StreamPipe(_BasePipe):
     """A lazy pipe over the items of an iterable (DynaML's ``StreamDataPipe``).
 
     ``transform(stream)`` returns a generator; composing stream pipes with
-    ``>`` chains the generators, so a file is read chunk by chunk only as the
+    ``>>`` chains the generators, so a file is read chunk by chunk only as the
     end of the pipe consumes it. The operations:
 
     * ``"map"``: ``func(item, **kw_args)`` for each item;
@@ -88,13 +82,13 @@ class StreamPipe(_BasePipe):
     Examples
     --------
     >>> from skbridge.pipes import stream_batch, stream_filter, stream_map
-    >>> pipe = stream_map(abs) > stream_filter(lambda v: v % 2 == 0) > stream_batch(2)
+    >>> pipe = stream_map(abs) >> stream_filter(lambda v: v % 2 == 0) >> stream_batch(2)
     >>> list(pipe(range(-6, 3)))
     [[6, 4], [2, 0], [2]]
     """
 
     _positional = ("func",)
-    _is_stream = True
+    _learner_class = StreamLearner  # what ``stream_pipe >> partial_fit_estimator`` builds
 
     _parameter_constraints: dict = {
         "func": [callable, None],
@@ -331,309 +325,3 @@ def stream_window(size, step=1, collate="list"):
     [[0, 1, 2], [1, 2, 3], [2, 3, 4]]
     """
     return StreamPipe(op="window", size=size, step=step, collate=collate)
-
-
-class _Source:
-    """A lazy, re-iterable source: each ``iter()`` starts from the beginning."""
-
-    def __init__(self, make, description):
-        self._make = make
-        self._description = description
-
-    def __iter__(self):
-        return iter(self._make())
-
-    def __repr__(self):
-        return self._description
-
-
-def read_csv_chunks(path, chunksize=10_000, **read_csv_kwargs):
-    """A CSV file as a lazy, re-iterable stream of DataFrame chunks.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file.
-    chunksize : int, default=10_000
-        Rows per chunk.
-    **read_csv_kwargs
-        Passed to :func:`pandas.read_csv`.
-
-    Returns
-    -------
-    source : iterable of DataFrame
-        Each iteration reads the file again, one chunk at a time.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> from skbridge.pipes import read_csv_chunks
-    >>> path = os.path.join(tempfile.mkdtemp(), "d.csv")
-    >>> _ = open(path, "w").write("a,b\\n1,2\\n3,4\\n5,6\\n")
-    >>> [len(chunk) for chunk in read_csv_chunks(path, chunksize=2)]
-    [2, 1]
-    """
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"read_csv_chunks: no such file: {path}")
-    if not isinstance(chunksize, Integral) or chunksize < 1:
-        raise ValueError(f"chunksize must be a positive integer, got {chunksize!r}.")
-
-    def make():
-        with pd.read_csv(path, chunksize=chunksize, **read_csv_kwargs) as reader:
-            yield from reader
-
-    return _Source(make, f"read_csv_chunks({str(path)!r}, chunksize={chunksize})")
-
-
-def read_lines(path, encoding="utf-8"):
-    """A text file as a lazy, re-iterable stream of lines (newlines stripped).
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file.
-    encoding : str, default="utf-8"
-        Text encoding.
-
-    Returns
-    -------
-    source : iterable of str
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> from skbridge.pipes import read_lines
-    >>> path = os.path.join(tempfile.mkdtemp(), "d.txt")
-    >>> _ = open(path, "w").write("x\\ny\\n")
-    >>> list(read_lines(path))
-    ['x', 'y']
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"read_lines: no such file: {path}")
-
-    def make():
-        with open(path, encoding=encoding) as handle:
-            for line in handle:
-                yield line.rstrip("\r\n")
-
-    return _Source(make, f"read_lines({str(path)!r})")
-
-
-def iter_chunks(X, y=None, chunksize=1_000):
-    """In-memory arrays as a re-iterable stream of row chunks.
-
-    Parameters
-    ----------
-    X : array-like or DataFrame
-        Data, chunked along rows.
-    y : array-like, default=None
-        Targets; when given, the items are ``(X_chunk, y_chunk)`` pairs.
-    chunksize : int, default=1_000
-        Rows per chunk.
-
-    Returns
-    -------
-    source : iterable
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skbridge.pipes import iter_chunks
-    >>> [c.shape for c in iter_chunks(np.zeros((5, 2)), chunksize=2)]
-    [(2, 2), (2, 2), (1, 2)]
-    """
-    if not isinstance(chunksize, Integral) or chunksize < 1:
-        raise ValueError(f"chunksize must be a positive integer, got {chunksize!r}.")
-    n = len(X)
-    if y is not None and len(y) != n:
-        raise ValueError(f"X and y have different lengths: {n} and {len(y)}.")
-
-    def rows(A, start):
-        return A.iloc[start : start + chunksize] if hasattr(A, "iloc") else A[start : start + chunksize]
-
-    def make():
-        for start in range(0, n, chunksize):
-            yield rows(X, start) if y is None else (rows(X, start), rows(y, start))
-
-    return _Source(make, f"iter_chunks(n={n}, chunksize={chunksize})")
-
-
-class StreamLearner(BaseEstimator):
-    """Train a ``partial_fit`` estimator on a stream, one chunk at a time.
-
-    What ``stream_pipe > estimator`` builds when the estimator has
-    ``partial_fit``. ``fit(stream)`` runs the stream through ``pipe`` and calls
-    ``partial_fit(X_chunk, y_chunk)`` on every ``(X_chunk, y_chunk)`` item it
-    yields, so memory holds one chunk at a time; ``predict(stream)`` runs the
-    stream through the pipe and concatenates the predictions.
-
-    Parameters
-    ----------
-    pipe : pipe or None, default=None
-        Turns the raw stream into ``(X_chunk, y_chunk)`` items (for ``fit``)
-        or ``X_chunk`` / ``(X_chunk, y_chunk)`` items (for ``predict``).
-        ``None`` takes the stream as it is.
-    estimator : estimator with partial_fit, default=None
-        The learner; ``None`` is :class:`~sklearn.linear_model.SGDRegressor`.
-    classes : array-like, default=None
-        All class labels, passed to a classifier's first ``partial_fit``.
-    n_epochs : int, default=1
-        Passes over the stream (the stream must be re-iterable, as the
-        sources of this module are, for more than one).
-
-    Attributes
-    ----------
-    estimator_ : estimator
-        The fitted clone of ``estimator``.
-    n_chunks_ : int
-        Chunks seen by the last ``fit``.
-    n_samples_seen_ : int
-        Rows seen by the last ``fit`` (all epochs).
-
-    See Also
-    --------
-    StreamPipe : The lazy pipe in front.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn.linear_model import SGDRegressor
-    >>> from skbridge.pipes import iter_chunks, stream_map
-    >>> rng = np.random.RandomState(0)
-    >>> X = rng.normal(size=(600, 3)); y = X @ [1.0, -2.0, 0.5]
-    >>> learner = stream_map(tuple) > SGDRegressor(random_state=0)
-    >>> learner = learner.set_params(n_epochs=3).fit(iter_chunks(X, y, chunksize=100))
-    >>> learner.n_chunks_
-    18
-    >>> bool(np.abs(learner.predict(iter_chunks(X, y, chunksize=100)) - y).mean() < 0.1)
-    True
-    """
-
-    _parameter_constraints: dict = {
-        "pipe": [HasMethods(["transform"]), None],
-        "estimator": [HasMethods(["partial_fit"]), None],
-        "classes": ["array-like", None],
-        "n_epochs": [Interval(Integral, 1, None, closed="left")],
-    }
-
-    def __init__(self, *, pipe=None, estimator=None, classes=None, n_epochs=1):
-        self.pipe = pipe
-        self.estimator = estimator
-        self.classes = classes
-        self.n_epochs = n_epochs
-
-    def _items(self, stream):
-        return self.pipe.transform(stream) if self.pipe is not None else iter(stream)
-
-    @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
-        """Train on every chunk of the stream.
-
-        Parameters
-        ----------
-        X : iterable
-            The stream. With ``y`` given, ``X`` and ``y`` are arrays, taken in
-            chunks of 1,000 rows.
-        y : array-like, default=None
-            Targets, when ``X`` is an array.
-
-        Returns
-        -------
-        self : object
-            The fitted learner.
-        """
-        if self.estimator is None:
-            from sklearn.linear_model import SGDRegressor
-
-            estimator = SGDRegressor()
-        else:
-            estimator = clone(self.estimator)
-        self.estimator_ = estimator
-        self.n_chunks_ = 0
-        self.n_samples_seen_ = 0
-        self._train(X, y, first=True)
-        return self
-
-    @fit_context(prefer_skip_nested_validation=False)
-    def partial_fit(self, X, y=None):
-        """Train further on one more stream.
-
-        Parameters
-        ----------
-        X : iterable
-            The stream (or an array with ``y``).
-        y : array-like, default=None
-            Targets, when ``X`` is an array.
-
-        Returns
-        -------
-        self : object
-            The learner.
-        """
-        if not hasattr(self, "estimator_"):
-            return self.fit(X, y)
-        self._train(X, y, first=False)
-        return self
-
-    def _train(self, X, y, first):
-        stream = iter_chunks(X, y) if y is not None else X
-        for _ in range(self.n_epochs):
-            for i, item in enumerate(self._items(stream)):
-                if not (isinstance(item, tuple) and len(item) == 2):
-                    raise ValueError(
-                        "StreamLearner.fit needs a stream of (X_chunk, y_chunk) pairs after "
-                        f"the pipe; item {i} is a {type(item).__name__}. End the pipe with "
-                        "a stream_map that returns (X, y)."
-                    )
-                X_chunk, y_chunk = item
-                kwargs = {}
-                if first and is_classifier(self.estimator_):
-                    if self.classes is None:
-                        raise ValueError(
-                            "StreamLearner with a classifier needs classes=[...]: the first "
-                            "chunk may not contain every label."
-                        )
-                    kwargs["classes"] = np.asarray(self.classes)
-                self.estimator_.partial_fit(X_chunk, y_chunk, **kwargs)
-                first = False
-                self.n_chunks_ += 1
-                self.n_samples_seen_ += len(y_chunk)
-        if self.n_chunks_ == 0:
-            raise ValueError("StreamLearner.fit got an empty stream: no chunk to train on.")
-
-    def _predict(self, X, method):
-        check_is_fitted(self)
-        outputs = []
-        for item in self._items(X):
-            X_chunk = item[0] if isinstance(item, tuple) else item
-            outputs.append(getattr(self.estimator_, method)(X_chunk))
-        if not outputs:
-            raise ValueError("StreamLearner got an empty stream: nothing to predict.")
-        return np.concatenate(outputs)
-
-    def predict(self, X):
-        """Predict every chunk of the stream.
-
-        Parameters
-        ----------
-        X : iterable
-            The stream (items ``X_chunk`` or ``(X_chunk, y_chunk)`` after the
-            pipe), or an array (one chunk).
-
-        Returns
-        -------
-        y_pred : ndarray
-            Predictions of all chunks, in order.
-        """
-        if hasattr(X, "shape"):
-            X = [X]
-        return self._predict(X, "predict")
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        return tags

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..compat import import_optional
+from ...compat import import_optional
 
 __all__ = ["plot_gp"]
 
@@ -38,7 +38,7 @@ def plot_gp(model, X, y=None, *, ax=None, n_grid=200, title=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skbridge.pipes import GPRegressor, plot_gp
+    >>> from skbridge.estimators.gaussian_process import GPRegressor, plot_gp
     >>> X = np.linspace(0, 6, 20)[:, None]; y = np.sin(X).ravel()
     >>> ax = plot_gp(GPRegressor(kernel="rbf + white").fit(X, y), X, y)
     >>> ax.get_legend_handles_labels()[1]
@@ -63,7 +63,9 @@ def plot_gp(model, X, y=None, *, ax=None, n_grid=200, title=None):
     def predict(grid):
         out = model.predict(grid, return_std=True)
         if not (isinstance(out, tuple) and len(out) == 2):
-            raise TypeError("plot_gp needs a model whose predict(X, return_std=True) gives (mean, std).")
+            raise TypeError(
+                "plot_gp needs a model whose predict(X, return_std=True) gives (mean, std)."
+            )
         return out
 
     if X.shape[1] == 1:
@@ -72,7 +74,9 @@ def plot_gp(model, X, y=None, *, ax=None, n_grid=200, title=None):
         grid = np.linspace(low[0], high[0], n_grid)[:, None]
         mean, std = predict(grid)
         ax.plot(grid[:, 0], mean, color="C0", label="mean")
-        ax.fill_between(grid[:, 0], mean - 2 * std, mean + 2 * std, color="C0", alpha=0.2, label="±2σ")
+        ax.fill_between(
+            grid[:, 0], mean - 2 * std, mean + 2 * std, color="C0", alpha=0.2, label="±2σ"
+        )
         if y is not None:
             ax.scatter(X[:, 0], y, s=10, color="k", alpha=0.6, label="data")
         ax.set_xlabel("x")

@@ -13,13 +13,16 @@ config or a grid search::
     "rbf * (periodic + linear)"
 
 ``make_kernel(spec, kwargs)`` resolves a name, an expression, a kernel class or
-a kernel instance; the GP estimators call it in ``fit``.
+a kernel instance; the GP estimators call it in ``fit``. The names are the keys
+of :data:`KERNELS`, a :class:`skbridge.utils.Registry` of kernel classes.
 """
 
 import re
 
 from sklearn.base import clone
 from sklearn.gaussian_process import kernels as sk_kernels
+
+from ...utils import Registry
 
 __all__ = ["KERNELS", "make_kernel"]
 
@@ -134,7 +137,7 @@ def make_kernel(kernel=None, kernel_kwargs=None):
 
     Examples
     --------
-    >>> from skbridge.pipes import make_kernel
+    >>> from skbridge.estimators.gaussian_process import make_kernel
     >>> make_kernel("2.0 * rbf + white", {"rbf": {"length_scale": 0.5}})
     1.41**2 * RBF(length_scale=0.5) + WhiteKernel(noise_level=1)
     >>> make_kernel("matern", {"nu": 2.5})
@@ -160,11 +163,11 @@ def make_kernel(kernel=None, kernel_kwargs=None):
     if isinstance(kernel, str):
         names = _names(kernel)
         for name in names:
-            if name.lower() not in KERNELS:
-                raise ValueError(
-                    f"Unknown kernel {name!r} in {kernel!r}; choose from "
-                    f"{sorted(KERNELS)} or pass a sklearn kernel object."
-                )
+            if name not in KERNELS:
+                error = KERNELS.unknown(name)
+                if name != kernel.strip():
+                    error = ValueError(f"{error} It appears in the expression {kernel!r}.")
+                raise error
         per_name = len(set(names)) > 1 or (
             kwargs and set(kwargs) <= {n.lower() for n in names}
             and all(isinstance(v, dict) for v in kwargs.values())
@@ -180,7 +183,7 @@ def make_kernel(kernel=None, kernel_kwargs=None):
         def build(name):
             name = name.lower()
             own = kwargs.get(name, {}) if per_name else kwargs
-            return _build(KERNELS[name], own, name)
+            return _build(KERNELS.lookup(name), own, name)
 
         return _parse(kernel, build)
     raise TypeError(
@@ -196,18 +199,13 @@ def _build(factory, kwargs, name):
         raise ValueError(f"Bad kernel_kwargs for {name!r}: {exc}") from None
 
 
-# The registry of kernel names (DynaML names and scikit-learn's), resolved in fit.
-KERNELS = {
-    "rbf": sk_kernels.RBF,
-    "se": sk_kernels.RBF,
-    "matern": sk_kernels.Matern,
-    "rational_quadratic": sk_kernels.RationalQuadratic,
-    "rq": sk_kernels.RationalQuadratic,
-    "periodic": sk_kernels.ExpSineSquared,
-    "exp_sine_squared": sk_kernels.ExpSineSquared,
-    "linear": sk_kernels.DotProduct,
-    "dot_product": sk_kernels.DotProduct,
-    "white": sk_kernels.WhiteKernel,
-    "noise": sk_kernels.WhiteKernel,
-    "constant": sk_kernels.ConstantKernel,
-}
+# The registry of kernel names (DynaML's and scikit-learn's), resolved in fit.
+# Keys match case-, dash- and underscore-insensitively ("rational_quadratic").
+KERNELS = Registry("kernel", base=sk_kernels.Kernel)
+KERNELS.register(sk_kernels.RBF, name="rbf", synonyms=("se",))
+KERNELS.register(sk_kernels.Matern, name="matern")
+KERNELS.register(sk_kernels.RationalQuadratic, name="rational_quadratic", synonyms=("rq",))
+KERNELS.register(sk_kernels.ExpSineSquared, name="periodic", synonyms=("exp_sine_squared",))
+KERNELS.register(sk_kernels.DotProduct, name="linear", synonyms=("dot_product",))
+KERNELS.register(sk_kernels.WhiteKernel, name="white", synonyms=("noise",))
+KERNELS.register(sk_kernels.ConstantKernel, name="constant")

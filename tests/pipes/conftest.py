@@ -1,0 +1,7 @@
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def X():
+    return np.random.RandomState(0).normal(size=(30, 4))
