@@ -55,7 +55,8 @@ def main(argv=None):
     results["n_facts"] = len(facts)
     print(f"{len(facts)} candidate facts ranked first, e.g. {facts[:2].tolist()}")
 
-    clusters = find_clusters(model.entities_, model, KMeans(n_clusters=6, n_init=10, random_state=0))
+    kmeans = KMeans(n_clusters=6, n_init=10, random_state=0)
+    clusters = find_clusters(model.entities_, model, kmeans)
     results["n_clusters"] = len(np.unique(clusters))
     if args.output:
         import matplotlib

@@ -8,17 +8,24 @@ Models (:class:`TransE`, :class:`DistMult`, :class:`ComplEx`, :class:`HolE`,
 :func:`find_clusters`, :func:`find_duplicates`, :func:`query_topn`,
 :func:`find_nearest_neighbours`) and :func:`plot_embeddings`.
 
-Importing this package imports torch; :mod:`skbridge.estimators` does not.
+Importing this package imports torch (:mod:`skbridge.estimators` does not);
+without it, the import raises :class:`~skbridge.compat.OptionalDependencyError`
+naming the ``kge`` extra to install.
 """
 
-from .discovery import (
+from ...compat.torch import require_torch
+
+# Every module of the package imports torch; this names the extra when it is missing.
+require_torch(extra="kge", purpose="skbridge.estimators.kge")
+
+from .discovery import (  # noqa: E402
     discover_facts,
     find_clusters,
     find_duplicates,
     find_nearest_neighbours,
     query_topn,
 )
-from .evaluation import (
+from .evaluation import (  # noqa: E402
     KGSplit,
     evaluate_performance,
     hits_at_n_score,
@@ -26,8 +33,8 @@ from .evaluation import (
     mrr_score,
     train_test_split_no_unseen,
 )
-from .models import ComplEx, ConvE, DistMult, HolE, RotatE, TransE
-from .plotting import plot_embeddings
+from .models import ComplEx, ConvE, DistMult, HolE, RotatE, TransE  # noqa: E402
+from .plotting import plot_embeddings  # noqa: E402
 
 __all__ = [
     "ComplEx",

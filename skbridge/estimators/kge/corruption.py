@@ -14,7 +14,7 @@ search in the sorted triple keys, no Python loop over triples).
 
 import torch
 
-from ._registry import Registry
+from ...utils import Registry
 
 __all__ = ["BernoulliCorruption", "CorruptionStrategy", "UniformCorruption", "corruption_registry"]
 
@@ -30,9 +30,7 @@ class CorruptionStrategy:
     (which corrupts the heads of half the batch and the tails of the other
     half). A triple's loss then contrasts it with corruptions of one side,
     like one side of the filtered ranking protocol, instead of mixing head-
-    and tail-corruption scores in one softmax. On UMLS and Nations (k=100,
-    eta=10, 100 epochs, multiclass NLL) this lifts TransE's mean filtered
-    MRR over seeds from 0.748 to 0.762 and from 0.410 to 0.425.
+    and tail-corruption scores in one softmax.
 
     Parameters
     ----------
@@ -92,7 +90,6 @@ class CorruptionStrategy:
         Each row of ``heads`` is constant (one side per triple): the training
         loop scores a triple's corruptions against one shared query.
         """
-        B = h.shape[0]
         heads = self._corrupt_head_mask(r, eta, generator)
         orig = torch.where(heads, h[:, None], t[:, None])  # the entity each one replaces
         new = self._draw(orig, generator)
@@ -128,6 +125,7 @@ class BernoulliCorruption(CorruptionStrategy):
     """Bernoulli corruption (Wang et al., 2014): subject with probability ``tph / (tph + hpt)``."""
 
     def fit(self, triples, n_entities, n_relations):
+        """Learn each relation's probability of corrupting the subject."""
         super().fit(triples, n_entities, n_relations)
         h, r, t = triples[:, 0], triples[:, 1], triples[:, 2]
         probs = torch.full((n_relations,), 0.5)
@@ -142,10 +140,12 @@ class BernoulliCorruption(CorruptionStrategy):
         return self
 
     def head_probability(self, r):
+        """``tph / (tph + hpt)`` of each triple's relation."""
         return self.probs_[r]
 
 
-corruption_registry = Registry("corruption strategy", CorruptionStrategy, suffix="Corruption")
+corruption_registry = Registry("corruption strategy", base=CorruptionStrategy,
+                               suffix="Corruption")
 """Registry of corruption strategies: ``uniform`` (alias ``random``) and ``bernoulli``."""
 for _cls in (UniformCorruption, BernoulliCorruption):
     corruption_registry.register(_cls)

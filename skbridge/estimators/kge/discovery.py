@@ -14,17 +14,11 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._encoding import TripleEncoder, check_triples
+from .evaluation import FilterIndex, _filtered_ranks
+
 __all__ = ["discover_facts", "find_clusters", "find_duplicates", "find_nearest_neighbours",
            "query_topn"]
-
-
-def _codes(model, labels, kind):
-    labels = np.asarray(labels).astype(str).ravel()
-    index = model._entity_index if kind == "entity" else model._relation_index
-    codes = index.get_indexer(labels)
-    if (codes < 0).any():
-        raise ValueError(f"unseen {kind} label(s): {np.unique(labels[codes < 0])[:10].tolist()}")
-    return codes
 
 
 def query_topn(model, top_n=10, *, head=None, relation=None, tail=None, ents_to_consider=None,
@@ -59,15 +53,17 @@ def query_topn(model, top_n=10, *, head=None, relation=None, tail=None, ents_to_
     if sum(x is None for x in (head, relation, tail)) != 1:
         raise ValueError("Give exactly two of head, relation and tail.")
     if relation is None:
-        cands = model.relations_ if rels_to_consider is None else np.asarray(rels_to_consider).astype(str)
+        cands = (model.relations_ if rels_to_consider is None
+                 else np.asarray(rels_to_consider).astype(str))
         X = np.column_stack([np.full(len(cands), head), cands, np.full(len(cands), tail)])
     else:
-        cands = model.entities_ if ents_to_consider is None else np.asarray(ents_to_consider).astype(str)
+        cands = (model.entities_ if ents_to_consider is None
+                 else np.asarray(ents_to_consider).astype(str))
         fixed = np.full(len(cands), head if tail is None else tail)
         rel = np.full(len(cands), relation)
         X = np.column_stack([fixed, rel, cands] if tail is None else [cands, rel, fixed])
-    idx, _ = model._encode(X.astype(str), "raise", what="the query")
-    scores = model._score_indices(idx)
+    idx, _ = TripleEncoder.of(model).encode(X.astype(str), "raise", what="the query")
+    scores = model.module_.score_array(idx)
     order = np.argsort(-scores, kind="stable")[:top_n]
     return X[order].astype(object), scores[order]
 
@@ -100,14 +96,17 @@ def find_clusters(X, model, clustering_algorithm=None, mode="entity"):
     (14,)
     """
     check_is_fitted(model)
-    algo = KMeans(n_clusters=8, n_init=10) if clustering_algorithm is None else clone(clustering_algorithm)
+    algo = (KMeans(n_clusters=8, n_init=10) if clustering_algorithm is None
+            else clone(clustering_algorithm))
     if not hasattr(algo, "fit_predict"):
-        raise TypeError("clustering_algorithm needs a fit_predict method (a scikit-learn clusterer).")
+        raise TypeError(
+            "clustering_algorithm needs a fit_predict method (a scikit-learn clusterer).")
     emb = model.get_embeddings(X, kind=mode)
     return algo.fit_predict(emb)
 
 
-def find_nearest_neighbours(model, entities, n_neighbors=5, entities_subset=None, metric="euclidean"):
+def find_nearest_neighbours(model, entities, n_neighbors=5, entities_subset=None,
+                            metric="euclidean"):
     """The closest entities to each of ``entities`` in embedding space.
 
     Parameters
@@ -242,17 +241,16 @@ def discover_facts(X, model, top_n=10, strategy="random_uniform", max_candidates
     >>> facts.shape[1], bool((ranks <= 3).all())
     (3, True)
     """
-    from .evaluation import FilterIndex, _filtered_ranks
-
     check_is_fitted(model)
-    labels = model._check_triples(X)
-    idx, ok = model._encode(labels, "skip", what="X", warn=False)
+    encoder = TripleEncoder.of(model)
+    idx, ok = encoder.encode(check_triples(model, X), "skip", what="X", warn=False)
     idx = idx[ok]
     rng = check_random_state(random_state)
     n_ent = len(model.entities_)
     known = FilterIndex(np.concatenate([model.triples_, idx]), n_ent, len(model.relations_))
     known_keys = set(known.keys_o.tolist())
-    rels = np.unique(idx[:, 1]) if target_rel is None else _codes(model, [target_rel], "relation")
+    rels = (np.unique(idx[:, 1]) if target_rel is None
+            else encoder.codes([target_rel], "relation", what="target_rel"))
     freq = np.bincount(idx[:, [0, 2]].ravel(), minlength=n_ent).astype(float)
     cands = []
     for r in rels:
@@ -275,6 +273,4 @@ def discover_facts(X, model, top_n=10, strategy="random_uniform", max_candidates
         return np.empty((0, 3), dtype=object), np.empty(0)
     ranks = _filtered_ranks(model.module_, cands, known, "o", "worst")
     keep = ranks <= top_n
-    facts = np.column_stack([model.entities_[cands[keep, 0]], model.relations_[cands[keep, 1]],
-                             model.entities_[cands[keep, 2]]]).astype(object)
-    return facts, ranks[keep]
+    return encoder.decode(cands[keep]), ranks[keep]

@@ -21,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ...compat import Interval, StrOptions, validate_params
+from ._encoding import TripleEncoder, check_triples
 
 __all__ = [
     "FilterIndex",
@@ -104,7 +105,8 @@ def _filtered_ranks(module, triples, filter_index, side, ranking, subset=None,
                 exclude = torch.zeros(B, n_ent, dtype=torch.bool, device=device)
                 if filter_index is not None:
                     fr, fc = filter_index.positives(anchor, part[:, 1], side)
-                    exclude[torch.as_tensor(fr, device=device), torch.as_tensor(fc, device=device)] = True
+                    fr, fc = (torch.as_tensor(x, device=device) for x in (fr, fc))
+                    exclude[fr, fc] = True
                 if subset_t is not None:
                     exclude |= ~subset_t[None, :]
                 exclude[rows, target] = False
@@ -128,7 +130,8 @@ def _as_triple_list(filter_triples):
         return []
     if isinstance(filter_triples, dict):
         return list(filter_triples.values())
-    if isinstance(filter_triples, (list, tuple)) and filter_triples and not np.isscalar(filter_triples[0]) \
+    if isinstance(filter_triples, (list, tuple)) and filter_triples \
+            and not np.isscalar(filter_triples[0]) \
             and np.asarray(filter_triples[0], dtype=object).ndim == 2:
         return list(filter_triples)
     return [filter_triples]
@@ -210,27 +213,22 @@ def evaluate_performance(X, model, *, filter_triples=None, corrupt_side="s,o",
     """
     check_is_fitted(model)
     policy = on_unseen or model.on_unseen
-    idx, valid = model._encode(model._check_triples(X), policy, what="X")
+    encoder = TripleEncoder.of(model)
+    idx, valid = encoder.encode(check_triples(model, X), policy, what="X", stacklevel=4)
     n_ent, n_rel = len(model.entities_), len(model.relations_)
     filter_index = None
     parts = _as_triple_list(filter_triples)
     if parts:
         encoded = []
         for part in parts:
-            part_idx, ok = model._encode(model._check_triples(part), "nan", what="filter_triples", warn=False)
+            part_idx, ok = encoder.encode(check_triples(model, part), "nan",
+                                          what="filter_triples", warn=False)
             encoded.append(part_idx[ok])
         filter_index = FilterIndex(np.concatenate(encoded), n_ent, n_rel)
     subset = None
     if entities_subset is not None:
-        labels = np.asarray(entities_subset).astype(str).ravel()
-        codes = model._entity_index.get_indexer(labels)
-        if (codes < 0).any():
-            raise ValueError(
-                f"entities_subset holds {int((codes < 0).sum())} entities not seen in fit: "
-                f"{labels[codes < 0][:10].tolist()}"
-            )
         subset = np.zeros(n_ent, dtype=bool)
-        subset[codes] = True
+        subset[encoder.codes(entities_subset, "entity", what="entities_subset")] = True
     sides = ["s", "o"] if corrupt_side in ("s,o", "s+o") else [corrupt_side]
     module = model.module_
     ranks = np.full((len(idx), len(sides)), np.nan)
@@ -475,6 +473,7 @@ class KGSplit(BaseCrossValidator):
             test &= ok
             yield np.flatnonzero(~test), np.flatnonzero(test)
 
-    def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover - split is overridden
+    # split is overridden; this only fills in BaseCrossValidator's abstract method
+    def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
         for _, test in self.split(X, y, groups):
             yield test

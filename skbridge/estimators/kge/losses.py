@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._registry import Registry
+from ...utils import Registry
 
 __all__ = [
     "AbsoluteMarginLoss",
@@ -30,6 +30,7 @@ class Loss(nn.Module):
     synonyms = ()
 
     def forward(self, pos, neg):
+        """Scalar loss of positive scores ``(B,)`` and negative scores ``(B, eta)``."""
         raise NotImplementedError
 
 
@@ -46,6 +47,7 @@ class PairwiseLoss(Loss):
         self.margin = float(margin)
 
     def forward(self, pos, neg):
+        """``sum max(0, margin - f(t+) + f(t-))``."""
         return F.relu(self.margin - pos[:, None] + neg).sum()
 
 
@@ -53,6 +55,7 @@ class NLLLoss(Loss):
     """Negative log-likelihood: ``sum log(1 + exp(-f(t+))) + log(1 + exp(f(t-)))``."""
 
     def forward(self, pos, neg):
+        """``sum softplus(-f(t+)) + sum softplus(f(t-))``."""
         return F.softplus(-pos).sum() + F.softplus(neg).sum()
 
 
@@ -72,6 +75,7 @@ class AbsoluteMarginLoss(Loss):
         self.margin = float(margin)
 
     def forward(self, pos, neg):
+        """``sum max(0, -f(t+)) + sum max(0, margin + f(t-))``."""
         return F.relu(-pos).sum() + F.relu(self.margin + neg).sum()
 
 
@@ -94,6 +98,7 @@ class SelfAdversarialLoss(Loss):
         self.alpha = float(alpha)
 
     def forward(self, pos, neg):
+        """Self-adversarially weighted loss of the batch."""
         weights = torch.softmax(self.alpha * neg.detach(), dim=-1)
         pos_term = F.softplus(-(self.margin + pos))
         neg_term = (weights * F.softplus(self.margin + neg)).sum(-1)
@@ -109,6 +114,7 @@ class MulticlassNLLLoss(Loss):
     synonyms = ("softmax", "crossentropy")
 
     def forward(self, pos, neg):
+        """Softmax cross-entropy of each positive against its corruptions, summed."""
         scores = torch.cat([pos[:, None], neg], dim=1)
         return (torch.logsumexp(scores, dim=1) - pos).sum()
 
@@ -117,7 +123,8 @@ class MulticlassNLLLoss(Loss):
         return (torch.logsumexp(scores, dim=1) - scores[:, 0]).sum()
 
 
-loss_registry = Registry("loss", Loss, suffix="Loss")
-"""Registry of losses: ``pairwise``, ``nll``, ``absolute_margin``, ``self_adversarial``, ``multiclass_nll``."""
+loss_registry = Registry("loss", base=Loss, suffix="Loss")
+"""Registry of losses: ``pairwise``, ``nll``, ``absolute_margin``, ``self_adversarial``,
+``multiclass_nll``."""
 for _cls in (PairwiseLoss, NLLLoss, AbsoluteMarginLoss, SelfAdversarialLoss, MulticlassNLLLoss):
     loss_registry.register(_cls)

@@ -6,7 +6,7 @@ penalty added to the loss. ``LP`` is AmpliGraph's ``lambda * sum |w|^p``.
 
 from torch import nn
 
-from ._registry import Registry
+from ...utils import Registry
 
 __all__ = ["LPRegularizer", "NoRegularizer", "Regularizer", "regularizer_registry"]
 
@@ -17,6 +17,7 @@ class Regularizer(nn.Module):
     synonyms = ()
 
     def forward(self, ent, rel):
+        """Scalar penalty of the entity and relation embeddings of a batch."""
         raise NotImplementedError
 
 
@@ -26,6 +27,7 @@ class NoRegularizer(Regularizer):
     synonyms = ("none",)
 
     def forward(self, ent, rel):
+        """Zero."""
         return ent.new_zeros(())
 
 
@@ -45,11 +47,15 @@ class LPRegularizer(Regularizer):
         if "lambda" in params:
             lambda_ = params.pop("lambda")
         if params:
-            raise TypeError(f"unexpected parameters {sorted(params)}")
+            raise ValueError(
+                f"Bad parameters {sorted(params)} for the regularizer LPRegularizer: it takes "
+                f"p and lambda (or lambda_)."
+            )
         self.p = p
         self.lambda_ = float(lambda_)
 
     def forward(self, ent, rel):
+        """``lambda * (sum |e|^p + sum |r|^p)``."""
         if self.p == 2:
             penalty = ent.square().sum() + rel.square().sum()
         else:
@@ -57,7 +63,7 @@ class LPRegularizer(Regularizer):
         return self.lambda_ * penalty
 
 
-regularizer_registry = Registry("regularizer", Regularizer, suffix="Regularizer")
+regularizer_registry = Registry("regularizer", base=Regularizer, suffix="Regularizer")
 """Registry of regularizers: ``lp`` and ``no`` (alias ``none``)."""
 for _cls in (LPRegularizer, NoRegularizer):
     regularizer_registry.register(_cls)

@@ -1,0 +1,147 @@
+"""The estimator API shared by the models: persistence, warm start, unseen and bad input."""
+
+import pickle
+import re
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from sklearn.base import clone  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
+
+from skbridge.estimators.kge import (  # noqa: E402
+    ComplEx,
+    ConvE,
+    DistMult,
+    HolE,
+    RotatE,
+    TransE,
+    evaluate_performance,
+)
+
+ALL_MODELS = [TransE, DistMult, ComplEx, HolE, RotatE, ConvE]
+
+
+# ------------------------------------------------------ persistence
+
+
+@pytest.mark.parametrize("Model", ALL_MODELS)
+def test_pickle_restores_scores_and_resumes(nations, Model):
+    model = Model(k=8, eta=2, epochs=2, random_state=0,
+                  scoring_params={"n_filters": 4} if Model is ConvE else None).fit(nations.train)
+    before = model.predict(nations.test)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(nations.test), before)
+    np.testing.assert_array_equal(restored.entities_, model.entities_)
+    np.testing.assert_array_equal(restored.transform(["usa", "china"]),
+                                  model.transform(["usa", "china"]))
+    restored.partial_fit(nations.train)
+    assert restored.n_epochs_ == 4 and len(restored.history_) == 4
+    model.partial_fit(nations.train)  # the same continuation, uninterrupted
+    np.testing.assert_allclose(restored.predict(nations.test), model.predict(nations.test),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_warm_start_and_determinism(nations):
+    a = TransE(k=8, epochs=3, random_state=0).fit(nations.train)
+    b = TransE(k=8, epochs=3, random_state=0).fit(nations.train)
+    np.testing.assert_array_equal(a.predict(nations.test), b.predict(nations.test))
+    warm = TransE(k=8, epochs=3, warm_start=True, random_state=0).fit(nations.train)
+    warm.fit(nations.train)
+    assert warm.n_epochs_ == 6
+    cold = clone(warm).set_params(warm_start=False).fit(nations.train)
+    assert cold.n_epochs_ == 3
+
+
+def test_cuda_without_a_gpu_is_a_value_error(nations):
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(ValueError, match="device='cpu'"):
+        TransE(k=4, epochs=1, device="cuda").fit(nations.train)
+
+
+# ---------------------------------------------------- unseen and bad input
+
+
+def test_unseen_policies(small_model, nations):
+    X = np.concatenate([nations.test[:3], [["atlantis", "embassy", "usa"],
+                                           ["usa", "teleports", "mu"]]])
+    with pytest.raises(ValueError, match=re.escape("2 triple(s) with labels not seen")) as info:
+        small_model.predict(X)
+    message = str(info.value)
+    assert "atlantis" in message and "mu" in message and "teleports" in message
+    nan_model = clone(small_model).set_params(on_unseen="nan")
+    nan_model.__dict__.update({k: v for k, v in vars(small_model).items() if k.endswith("_")
+                               or k.startswith("_")})
+    with pytest.warns(UserWarning, match="scored NaN"):
+        scores = nan_model.predict(X)
+    assert np.isnan(scores[3:]).all() and np.isfinite(scores[:3]).all()
+    skip_model = nan_model.set_params(on_unseen="skip")
+    with pytest.warns(UserWarning, match="skipped"):
+        assert skip_model.predict(X).shape == (3,)
+    with pytest.warns(UserWarning, match="skipped"):
+        ranks = evaluate_performance(X, small_model, on_unseen="skip", corrupt_side="o")
+    assert ranks.shape == (3,)
+    with pytest.raises(ValueError, match="unseen entity"):
+        small_model.get_embeddings(["usa", "atlantis"])
+    with pytest.raises(ValueError, match="not seen in fit"):
+        small_model.partial_fit(X)
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (np.array([["a", "r"], ["b", "r"]]), r"shape \(n_triples, 3\).*\(2, 2\)"),
+        (np.empty((0, 3), dtype=object), "empty graph"),
+        (np.array([["a", "r", np.nan], [1, "r", "b"]], dtype=object), "missing labels"),
+        ([["a", "r", None]], "missing labels"),
+        ("a r b", "must be an array"),
+    ],
+    ids=["two-columns", "empty", "nan-mixed", "none", "string"],
+)
+def test_bad_input_is_named(X, match):
+    with pytest.raises(ValueError, match=match):
+        TransE(epochs=1).fit(X)
+
+
+def test_unfitted_and_bad_params(nations):
+    with pytest.raises(NotFittedError):
+        TransE().predict(nations.test)
+    with pytest.raises(ValueError, match="Unknown loss"):
+        TransE(epochs=1, loss="hinge-ish").fit(nations.train)
+    with pytest.raises(ValueError, match="ConvE needs k divisible"):
+        ConvE(k=10, epochs=1, scoring_params={"height": 3}).fit(nations.train)
+    with pytest.raises(ValueError):  # parameter validation names the parameter
+        TransE(k=0).fit(nations.train)
+
+
+def test_transform_and_labels_types(small_model):
+    emb = small_model.transform(["usa", "china"])
+    assert emb.shape == (2, 16)
+    assert small_model.get_embeddings(["embassy"], kind="relation").shape == (1, 16)
+    triples = small_model.transform(np.array([["usa", "embassy", "china"]]))
+    assert triples.shape == (1, 48)
+    numeric = TransE(k=4, epochs=1, random_state=0).fit(np.array([[1, 2, 3], [3, 2, 1]]))
+    assert np.isfinite(numeric.predict([[1, 2, 3]])).all()
+
+
+def test_string_triples_contract(nations):
+    """The common checks' invariances, on string triples (the checks use numbers)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(nations.train, columns=["head", "relation", "tail"])
+    model = TransE(k=8, epochs=2, random_state=0).fit(frame)
+    assert model.n_features_in_ == 3
+    assert list(model.feature_names_in_) == ["head", "relation", "tail"]
+    test = pd.DataFrame(nations.test, columns=["head", "relation", "tail"])
+    full = model.predict(test)
+    np.testing.assert_allclose(model.predict(test.iloc[10:20]), full[10:20], rtol=1e-6)
+    order = np.random.RandomState(0).permutation(len(test))
+    np.testing.assert_allclose(model.predict(test.iloc[order]), full[order], rtol=1e-6)
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        np.testing.assert_allclose(model.predict(nations.test), full, rtol=1e-6)
+    params = model.get_params()
+    clone(model).fit(frame)
+    assert model.get_params() == params  # fit does not change parameters
