@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "plot_gp_pipes.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plot_gp_pipes.py"
 
 
 def test_gp_pipes_example(tmp_path, capsys):
