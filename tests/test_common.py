@@ -37,7 +37,9 @@ ESTIMATORS = harness.tested_instances()
 TRANSFORMERS = [est for est in ESTIMATORS if isinstance(est, TransformerMixin)]
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks, xfail_strict=True)
+@parametrize_with_checks(
+    ESTIMATORS, expected_failed_checks=expected_failed_checks, xfail_strict=True
+)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 

@@ -15,9 +15,10 @@ one (:func:`_refuse_truth_test`), so the chain fails with an error naming
 ``>>`` rather than silently losing a stage. Nothing here inspects frames or
 bytecode.
 
-The composite pipes build on this module; its operators import them only when
-called, so no two modules of this package import each other at import time
-(the stream pipes, in particular, depend on this module alone).
+The composite pipes build on this module. The operators reach them through
+:func:`register_operator`, which their modules call when the package imports
+them, so this module imports none of them and the package has no import
+circle (the stream pipes, in particular, depend on this module alone).
 """
 
 import inspect
@@ -103,16 +104,29 @@ def _func_name(func):
     return name if name else repr(func)
 
 
-def _compose(first, second):
-    from ._composite import compose
+# What ``>>`` (and ``>``) and ``*`` build: filled by register_operator.
+_OPERATORS = {}
 
-    return compose(first, second)
+
+def register_operator(symbol, builder):
+    """Make ``builder(first, second)`` what the operator ``symbol`` builds.
+
+    Parameters
+    ----------
+    symbol : {">>", "*"}
+        The operator: ``">>"`` composes (``>`` too), ``"*"`` pairs.
+    builder : callable
+        Called with the two operands; returns the combined pipe.
+    """
+    _OPERATORS[symbol] = builder
+
+
+def _compose(first, second):
+    return _OPERATORS[">>"](first, second)
 
 
 def _pair(first, second):
-    from ._parallel import _product
-
-    return _product(first, second)
+    return _OPERATORS["*"](first, second)
 
 
 def _is_number(obj):

@@ -16,7 +16,13 @@ from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 
 from ..compat import fit_context, validate_data
-from ._base import _BasePipe, _FitsThroughHook, _is_step, _refuse_truth_test
+from ._base import (
+    _BasePipe,
+    _FitsThroughHook,
+    _is_step,
+    _refuse_truth_test,
+    register_operator,
+)
 from ._data_pipe import _as_pipe
 
 __all__ = ["ComposedPipe", "compose"]
@@ -332,3 +338,6 @@ def compose(first, second):
             left = list(left[0].pipes)
         return Pipeline(make_pipeline(*left, *right).steps)
     return ComposedPipe(pipes=_flat(_as_pipe(first)) + _flat(_as_pipe(second)))
+
+
+register_operator(">>", compose)

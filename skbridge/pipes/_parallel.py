@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.utils.metaestimators import available_if
 
 from ..compat import StrOptions, fit_context, validate_data
+from ._base import register_operator
 from ._composite import _CompositePipe, _pipe_list
 from ._data_pipe import _as_pipe
 
@@ -289,3 +290,6 @@ def branch(*pipes, combine="tuple"):
     array([[ 2., 16.]])
     """
     return BranchPipe(pipes=[_as_pipe(p) for p in pipes], combine=combine)
+
+
+register_operator("*", _product)
