@@ -50,7 +50,6 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-
 HERE = Path(__file__).resolve().parent
 VENVS = HERE / ".venvs"
 TARGET_SPEEDUP = 1.5
@@ -109,14 +108,19 @@ for job in cfg["jobs"]:
   for seed in range(cfg["seeds"]):
     tf.random.set_seed(seed)
     np.random.seed(seed)
-    model = ScoringBasedEmbeddingModel(k=cfg["k"], eta=cfg["eta"], scoring_type=job["model"], seed=seed)
-    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=cfg["lr"]), loss="multiclass_nll")
+    model = ScoringBasedEmbeddingModel(k=cfg["k"], eta=cfg["eta"], scoring_type=job["model"],
+                                       seed=seed)
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=cfg["lr"]),
+                  loss="multiclass_nll")
     start = [time.perf_counter()]
     cb = Stamps(start)
-    model.fit(X["train"], batch_size=cfg["batch_size"], epochs=cfg["epochs"], verbose=False, callbacks=[cb])
+    model.fit(X["train"], batch_size=cfg["batch_size"], epochs=cfg["epochs"], verbose=False,
+              callbacks=[cb])
     fit_s = time.perf_counter() - start[0]
     t0 = time.perf_counter()
-    ranks = model.evaluate(X["test"], use_filter={"train": X["train"], "valid": X["valid"], "test": X["test"]},
+    ranks = model.evaluate(X["test"],
+                           use_filter={"train": X["train"], "valid": X["valid"],
+                                       "test": X["test"]},
                            corrupt_side="s,o", verbose=False)
     eval_s = time.perf_counter() - t0
     per_epoch, fixed = summarise(fit_s, cb.stamps, cfg["epochs"])
@@ -148,7 +152,8 @@ class Stamps(TrainingCallback):
         self.stamps.append(time.perf_counter() - self.start[0])
 
 for job in cfg["jobs"]:
-    training_loop.gc = types.SimpleNamespace(collect=lambda *a, **k: 0) if job["patch_gc"] else real_gc
+    training_loop.gc = (types.SimpleNamespace(collect=lambda *a, **k: 0) if job["patch_gc"]
+                        else real_gc)
     train = TriplesFactory.from_labeled_triples(np.array(read(job["train"]), dtype=str))
     other = {s: TriplesFactory.from_labeled_triples(np.array(read(job[s]), dtype=str),
                                                     entity_to_id=train.entity_to_id,
@@ -158,7 +163,8 @@ for job in cfg["jobs"]:
       torch.manual_seed(seed)
       cls = {"TransE": TransE, "ComplEx": ComplEx}[job["model"]]
       kwargs = {"scoring_fct_norm": 1} if job["model"] == "TransE" else {}
-      model = cls(triples_factory=train, embedding_dim=cfg["k"], loss="crossentropy", random_seed=seed, **kwargs)
+      model = cls(triples_factory=train, embedding_dim=cfg["k"], loss="crossentropy",
+                  random_seed=seed, **kwargs)
       loop = SLCWATrainingLoop(model=model, triples_factory=train,
                                optimizer=torch.optim.Adam(model.parameters(), lr=cfg["lr"]),
                                negative_sampler="basic",
@@ -169,8 +175,9 @@ for job in cfg["jobs"]:
                  use_tqdm=False, callbacks=[cb])
       fit_s = time.perf_counter() - start[0]
       per_epoch, fixed = summarise(fit_s, cb.stamps, job["epochs"])
-      result = {"dataset": job["dataset"], "model": job["model"], "patch_gc": job["patch_gc"], "seed": seed,
-                "s_per_epoch": per_epoch, "fit_fixed_s": fixed, "import_s": import_s}
+      result = {"dataset": job["dataset"], "model": job["model"], "patch_gc": job["patch_gc"],
+                "seed": seed, "s_per_epoch": per_epoch, "fit_fixed_s": fixed,
+                "import_s": import_s}
       if job["evaluate"]:
           t0 = time.perf_counter()
           res = RankBasedEvaluator(filtered=True).evaluate(
@@ -204,7 +211,8 @@ def ensure_venv(name, install_steps):
                            check=True, capture_output=True, text=True)
     except (subprocess.CalledProcessError, OSError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
-        return None, f"could not install: {detail.strip().splitlines()[-1] if detail.strip() else exc}"
+        return None, ("could not install: "
+                      f"{detail.strip().splitlines()[-1] if detail.strip() else exc}")
     stamp.touch()
     return python, None
 
@@ -222,7 +230,8 @@ def run_worker(python, code, cfg, timeout):
                               text=True, timeout=timeout, env=env, cwd=tempfile.gettempdir())
     finally:
         os.unlink(f.name)
-    results = [json.loads(line[7:]) for line in proc.stdout.splitlines() if line.startswith("RESULT:")]
+    results = [json.loads(line[7:]) for line in proc.stdout.splitlines()
+               if line.startswith("RESULT:")]
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         return results, f"exit {proc.returncode}: " + " | ".join(tail)
@@ -232,7 +241,13 @@ def run_worker(python, code, cfg, timeout):
 def run_ours(datasets, models, cfg):
     import torch
 
-    from skbridge.estimators.kge import ComplEx, TransE, evaluate_performance, hits_at_n_score, mrr_score
+    from skbridge.estimators.kge import (
+        ComplEx,
+        TransE,
+        evaluate_performance,
+        hits_at_n_score,
+        mrr_score,
+    )
 
     torch.set_num_threads(cfg["threads"])
     classes = {"TransE": TransE, "ComplEx": ComplEx}
@@ -241,9 +256,11 @@ def run_ours(datasets, models, cfg):
         for mname in models:
             for seed in range(cfg["seeds"]):
                 params = dict(k=cfg["k"], eta=cfg["eta"], batch_size=cfg["batch_size"],
-                              optimizer_params={"lr": cfg["lr"]}, loss="multiclass_nll", random_state=seed)
+                              optimizer_params={"lr": cfg["lr"]}, loss="multiclass_nll",
+                              random_state=seed)
                 if seed == 0:
-                    classes[mname](epochs=1, **params).fit(X["train"])  # warm-up (first-call costs)
+                    # warm-up (first-call costs)
+                    classes[mname](epochs=1, **params).fit(X["train"])
                 t0 = time.perf_counter()
                 classes[mname](epochs=0, **params).fit(X["train"])
                 fixed = time.perf_counter() - t0
@@ -251,7 +268,8 @@ def run_ours(datasets, models, cfg):
                 model = classes[mname](epochs=cfg["epochs"], **params).fit(X["train"])
                 fit_s = time.perf_counter() - t0
                 t0 = time.perf_counter()
-                ranks = evaluate_performance(X["test"], model, filter_triples=[X["train"], X["valid"], X["test"]],
+                ranks = evaluate_performance(X["test"], model,
+                                             filter_triples=[X["train"], X["valid"], X["test"]],
                                              corrupt_side="s,o")
                 eval_s = time.perf_counter() - t0
                 out.append({"dataset": dname, "model": mname, "seed": seed,
@@ -262,13 +280,14 @@ def run_ours(datasets, models, cfg):
 
 
 def aggregate(results):
-    """Per (dataset, model): median timings and mean +- standard error of the quality over seeds."""
+    """Per (dataset, model): median timings and mean +- standard error of quality over seeds."""
     groups = {}
     for r in results:
         groups.setdefault((r["dataset"], r["model"]), []).append(r)
     out = {}
     for key, rs in groups.items():
-        agg = {k: statistics.median(r[k] for r in rs) for k in ("s_per_epoch", "fit_fixed_s", "eval_s")
+        agg = {k: statistics.median(r[k] for r in rs)
+               for k in ("s_per_epoch", "fit_fixed_s", "eval_s")
                if all(k in r for r in rs)}
         for k in ("mrr", "hits10"):
             vals = [r[k] for r in rs if k in r]
@@ -283,7 +302,8 @@ def aggregate(results):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 epochs, for a smoke run")
-    parser.add_argument("--threads", type=int, default=1, help="threads for every library (default 1)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for every library (default 1)")
     parser.add_argument("--no-anchors", action="store_true", help="ours only")
     parser.add_argument("--seeds", type=int, default=5,
                         help="seeds per library, dataset and model (default 5): timings are the "
@@ -293,12 +313,13 @@ def main(argv=None):
     from skbridge.datasets import load_nations, load_umls
 
     epochs = 20 if args.quick else 100
-    cfg = {"k": 100, "eta": 10, "batch_size": 512, "lr": 0.005, "epochs": epochs, "threads": args.threads,
-           "seeds": args.seeds}
+    cfg = {"k": 100, "eta": 10, "batch_size": 512, "lr": 0.005, "epochs": epochs,
+           "threads": args.threads, "seeds": args.seeds}
     datasets = {"UMLS": load_umls(), "Nations": load_nations()}
     models = ["TransE", "ComplEx"]
-    print(f"k={cfg['k']} eta={cfg['eta']} batch={cfg['batch_size']} epochs={epochs} Adam lr={cfg['lr']} "
-          f"multiclass NLL; threads={args.threads}; seeds={args.seeds}; cores: {os.cpu_count()}\n", flush=True)
+    print(f"k={cfg['k']} eta={cfg['eta']} batch={cfg['batch_size']} epochs={epochs} "
+          f"Adam lr={cfg['lr']} multiclass NLL; threads={args.threads}; seeds={args.seeds}; "
+          f"cores: {os.cpu_count()}\n", flush=True)
 
     rows = {"ours (skbridge)": run_ours(datasets, models, cfg)}
     notes = []
@@ -308,7 +329,8 @@ def main(argv=None):
         for dname, X in datasets.items():
             for split in ("train", "valid", "test"):
                 path = tmp / f"{dname}-{split}.txt"
-                path.write_text("".join("\t".join(t) + "\n" for t in X[split].tolist()), encoding="utf-8")
+                path.write_text("".join("\t".join(t) + "\n" for t in X[split].tolist()),
+                                encoding="utf-8")
                 files[dname, split] = str(path)
         jobs = [{"dataset": d, "model": m, **{s: files[d, s] for s in ("train", "valid", "test")}}
                 for d in datasets for m in models]
@@ -318,18 +340,21 @@ def main(argv=None):
                 notes.append(f"{anchor}: not run, {problem}")
                 continue
             if anchor.startswith("AmpliGraph"):
-                results, problem = run_worker(python, AMPLIGRAPH_WORKER, {**cfg, "jobs": jobs}, 1800)
+                results, problem = run_worker(python, AMPLIGRAPH_WORKER, {**cfg, "jobs": jobs},
+                                              1800)
                 rows[anchor] = results
             else:
-                pk_jobs = [{**j, "epochs": epochs, "patch_gc": True, "evaluate": True} for j in jobs]
+                pk_jobs = [{**j, "epochs": epochs, "patch_gc": True, "evaluate": True}
+                           for j in jobs]
                 pk_jobs += [{**j, "epochs": 5, "patch_gc": False, "evaluate": False}
                             for j in jobs if j["dataset"] == "UMLS"]
-                results, problem = run_worker(python, PYKEEN_WORKER, {**cfg, "jobs": pk_jobs}, 1800)
+                results, problem = run_worker(python, PYKEEN_WORKER, {**cfg, "jobs": pk_jobs},
+                                              1800)
                 rows[anchor + " (gc patched)"] = [r for r in results if r["patch_gc"]]
                 shipped = [r for r in results if not r["patch_gc"]]
                 for r in shipped:
-                    notes.append(f"PyKEEN as shipped (per-epoch gc.collect, 5 epochs): {r['dataset']} "
-                                 f"{r['model']} {r['s_per_epoch']:.3f} s/epoch")
+                    notes.append("PyKEEN as shipped (per-epoch gc.collect, 5 epochs): "
+                                 f"{r['dataset']} {r['model']} {r['s_per_epoch']:.3f} s/epoch")
             if problem:
                 notes.append(f"{anchor}: {problem}")
             for r in results:
@@ -353,8 +378,9 @@ def main(argv=None):
                 if r is None:
                     continue
                 mrr = f"{r.get('mrr', nan):.3f} +- {r.get('mrr_se', nan):.3f}"
-                print(f"{dname:<8} {mname:<8} {lib:<28} {r['s_per_epoch']:>8.4f} {r['fit_fixed_s']:>11.3f} "
-                      f"{r.get('eval_s', nan):>7.3f} {mrr:>17} {r.get('hits10', nan):>7.3f}")
+                print(f"{dname:<8} {mname:<8} {lib:<28} {r['s_per_epoch']:>8.4f} "
+                      f"{r['fit_fixed_s']:>11.3f} {r.get('eval_s', nan):>7.3f} {mrr:>17} "
+                      f"{r.get('hits10', nan):>7.3f}")
 
     print("\nRatios (anchor s/epoch / ours; target >= 1.5x the faster anchor), fixed costs "
           f"(targets: fit <= {TARGET_FIT_FIXED} s, UMLS evaluation <= {TARGET_EVAL} s), MRR over "
@@ -365,7 +391,8 @@ def main(argv=None):
             o = index[ours, dname, mname]
             anchors = {lib: index[lib, dname, mname] for lib in rows
                        if lib != ours and (lib, dname, mname) in index}
-            parts = [f"{lib.split()[0]} {a['s_per_epoch'] / o['s_per_epoch']:.2f}x" for lib, a in anchors.items()]
+            parts = [f"{lib.split()[0]} {a['s_per_epoch'] / o['s_per_epoch']:.2f}x"
+                     for lib, a in anchors.items()]
             if anchors:
                 fastest = min(anchors.values(), key=lambda a: a["s_per_epoch"])
                 speedup = fastest["s_per_epoch"] / o["s_per_epoch"]
@@ -373,13 +400,17 @@ def main(argv=None):
                 diff = o["mrr"] - best["mrr"]
                 se = (o["mrr_se"] ** 2 + best["mrr_se"] ** 2) ** 0.5
                 quality = "better" if diff > 2 * se else "equal" if diff >= -2 * se else "worse"
-                verdict = (f"vs faster anchor {speedup:.2f}x {'MET' if speedup >= TARGET_SPEEDUP else 'NOT MET'}; "
-                           f"MRR {o['mrr']:.3f} vs best anchor {best['mrr']:.3f} ({diff:+.3f}, se {se:.3f}): "
+                verdict = (f"vs faster anchor {speedup:.2f}x "
+                           f"{'MET' if speedup >= TARGET_SPEEDUP else 'NOT MET'}; "
+                           f"MRR {o['mrr']:.3f} vs best anchor {best['mrr']:.3f} "
+                           f"({diff:+.3f}, se {se:.3f}): "
                            f"{quality} {'MET' if quality != 'worse' else 'NOT MET'}")
             else:
                 verdict = "no anchor ran"
-            fixed_ok = o["fit_fixed_s"] <= TARGET_FIT_FIXED and (dname != "UMLS" or o["eval_s"] <= TARGET_EVAL)
-            print(f"  {dname:<8} {mname:<8} {', '.join(parts) or '-'}; {verdict}; fixed fit {o['fit_fixed_s']:.3f} s, "
+            fixed_ok = (o["fit_fixed_s"] <= TARGET_FIT_FIXED
+                        and (dname != "UMLS" or o["eval_s"] <= TARGET_EVAL))
+            print(f"  {dname:<8} {mname:<8} {', '.join(parts) or '-'}; {verdict}; "
+                  f"fixed fit {o['fit_fixed_s']:.3f} s, "
                   f"eval {o['eval_s']:.3f} s {'MET' if fixed_ok else 'NOT MET'}")
     if notes:
         print("\nNotes:")

@@ -94,7 +94,8 @@ def main(argv=None):
                                  corrupt_side="s,o")
     eval_s = time.perf_counter() - t0
     results = {
-        "model": args.model, **params, "epochs_run": model.n_epochs_, "best_epoch": model.best_epoch_,
+        "model": args.model, **params, "epochs_run": model.n_epochs_,
+        "best_epoch": model.best_epoch_,
         "device": str(model.device_), "fit_s": fit_s, "eval_s": eval_s,
         "mrr": mrr_score(ranks), "mr": mr_score(ranks),
         **{f"hits@{n}": hits_at_n_score(ranks, n) for n in (1, 3, 10)},
