@@ -177,19 +177,23 @@ def make_generator(seed, device="cpu"):
 
 @contextlib.contextmanager
 def seeded_torch_rng(seed, device=None):
-    """Seed torch's global generators inside the block, and restore them after.
+    """Seed torch's CPU generator (and one CUDA device's) inside the block, and restore them after.
 
     Code that draws from the global generator (module construction, dropout)
     is then reproducible, and the caller's own torch random state is left as
-    it was.
+    it was. Only the generators restored after the block are seeded: the CPU
+    generator (as :func:`torch.manual_seed` seeds it) and, when ``device`` is a
+    CUDA device, that device's generator. The other GPUs' generators are not
+    touched (:func:`torch.manual_seed` would reseed them all, and
+    :func:`torch.random.fork_rng` restores only the devices it is given).
 
     Parameters
     ----------
     seed : int
-        Seed for :func:`torch.manual_seed` inside the block.
+        Seed of the CPU generator (and the CUDA device's) inside the block.
     device : str or torch.device, default=None
-        A CUDA device whose generator is saved and restored too; the CPU
-        generator always is.
+        A CUDA device whose generator is seeded, and restored after, too; the
+        CPU generator always is.
 
     Examples
     --------
@@ -208,7 +212,9 @@ def seeded_torch_rng(seed, device=None):
         index = torch.device(device).index
         devices = [torch.cuda.current_device() if index is None else index]
     with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(int(seed))
+        torch.default_generator.manual_seed(int(seed))
+        for index in devices:  # initialised by fork_rng, which saved its state
+            torch.cuda.default_generators[index].manual_seed(int(seed))
         yield
 
 

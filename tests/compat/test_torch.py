@@ -180,3 +180,23 @@ def test_cuda_module_is_copied_to_cpu():
     cpu = compat_torch.module_to_cpu(module)
     assert cpu is not module and next(cpu.parameters()).device.type == "cpu"
     assert next(module.parameters()).device.type == "cuda"
+
+
+def test_seeded_block_leaves_the_cuda_generators_alone(monkeypatch):
+    # torch.manual_seed would also reseed every GPU (lazily, on a machine without
+    # one); only the generators restored after the block may be seeded.
+    calls = []
+    for name in ("manual_seed", "manual_seed_all"):
+        monkeypatch.setattr(torch.cuda, name, lambda seed, name=name: calls.append(name))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)  # the stand-ins record this one
+        assert calls == ["manual_seed_all"]
+        calls.clear()
+        with compat_torch.seeded_torch_rng(5):
+            a = torch.rand(3)
+        with compat_torch.seeded_torch_rng(5, device="cpu"):
+            b = torch.rand(3)
+        assert calls == []
+        torch.default_generator.manual_seed(5)
+        torch.testing.assert_close(a, torch.rand(3), rtol=0, atol=0)  # as manual_seed on CPU
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
