@@ -4,6 +4,10 @@ It holds file names and labels only; :meth:`ImageDataset.load` decodes the
 images asked for with Pillow (the ``nn`` extra), so a data set larger than
 memory streams in batches. The loaders of :mod:`._images` return one with
 ``lazy=True`` and decode through it otherwise.
+
+Pixels become float32 in [0, 1]: 8-bit images are divided by 255, 16-bit ones
+(Pillow's modes ``I;16*`` and ``I``) by 65535; 32-bit float images (mode ``F``)
+keep their values.
 """
 
 import os
@@ -64,19 +68,37 @@ def _read_size(Image, path):
     try:
         with Image.open(path) as image:
             width, height = image.size
+    except FileNotFoundError:
+        raise
     except Exception as exc:  # Pillow raises OSError, ValueError, SyntaxError, ...
         raise _unreadable(path, exc) from exc
     return height, width
 
 
+# Pillow modes with more than 8 bits per pixel -> the value of a full-scale pixel.
+_DEEP_MODES = {"I;16": 65535.0, "I;16B": 65535.0, "I;16L": 65535.0, "I;16N": 65535.0,
+               "I": 65535.0, "F": 1.0}
+
+
 def _decode(Image, path, mode, size):
-    """One image as a uint8 array (h, w) or (h, w, 3), resized to ``size`` if given."""
+    """One image and its full-scale value: ``(pixels, scale)``; ``pixels / scale`` is in [0, 1].
+
+    ``pixels`` is (h, w) or (h, w, 3), resized to ``size`` if given: uint8 for
+    8-bit images (scale 255); float32 for 16-bit ones (scale 65535, no
+    clipping to 8 bits) and float images (scale 1).
+    """
     try:
         with Image.open(path) as image:
-            image = image.convert(mode)  # decodes; palette, alpha and 16 bits -> 8-bit
+            scale = _DEEP_MODES.get(image.mode)
+            image = image.convert("F" if scale else mode)  # decodes
             if size is not None and image.size != (size[1], size[0]):
                 image = image.resize((size[1], size[0]), Image.Resampling.BILINEAR)
-            return np.asarray(image, dtype=np.uint8)
+            if not scale:  # palette, alpha, 1-bit ... -> 8-bit
+                return np.asarray(image, dtype=np.uint8), 255.0
+            pixels = np.asarray(image, dtype=np.float32)
+            return (np.repeat(pixels[..., None], 3, axis=2) if mode == "RGB" else pixels), scale
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"The image file {str(path)!r} does not exist any more.") from exc
     except Exception as exc:
         raise _unreadable(path, exc) from exc
 
@@ -85,8 +107,8 @@ class ImageDataset(Sequence):
     """Image files and their labels, decoded batch by batch on demand.
 
     Creating the data set reads no pixels: with ``image_size`` given it only
-    checks that the files exist, without it it also reads every file's header to
-    check that all images have one size. :meth:`load` decodes the images it is
+    checks that the files exist, without it it reads every file's header (once)
+    to check that all images have one size. :meth:`load` decodes the images it is
     asked for, so a data set larger than memory is trained on in batches. It holds
     only file names and labels, so it pickles small (to worker processes, say).
 
@@ -148,6 +170,24 @@ class ImageDataset(Sequence):
 
     def __init__(self, filenames, targets=None, *, classes=None, image_size=None,
                  color_mode="rgb"):
+        self._setup(filenames, targets, classes, image_size, color_mode)
+
+    @classmethod
+    def _from_loader(cls, filenames, targets, *, classes=None, image_size=None,
+                     color_mode="rgb", lazy=True):
+        """For the loaders, which have checked that the files exist.
+
+        Without ``image_size``, a lazy data set reads the headers; an eager one
+        (decoded whole right away by :meth:`load`) takes the size of the first
+        image decoded, and :meth:`load` checks the others.
+        """
+        dataset = object.__new__(cls)
+        dataset._setup(filenames, targets, classes, image_size, color_mode,
+                       files_checked=True, read_sizes=lazy)
+        return dataset
+
+    def _setup(self, filenames, targets, classes, image_size, color_mode, *,
+               files_checked=False, read_sizes=True):
         if color_mode not in _MODES:
             raise ValueError(
                 f"color_mode must be one of {sorted(_MODES)}; got {color_mode!r}."
@@ -165,19 +205,20 @@ class ImageDataset(Sequence):
                 )
             if classes is None:
                 classes = np.unique(targets).tolist()
-        missing = [f for f in filenames if not os.path.isfile(f)]
-        if missing:
-            raise FileNotFoundError(
-                f"{len(missing)} of {len(filenames)} image files do not exist: "
-                f"{_some(missing)}."
-            )
+        if size is not None and not files_checked:  # without a size, the headers tell
+            _check_exist(filenames, [f for f in filenames if not os.path.isfile(f)])
         self.filenames = filenames
         self.targets = targets
         self.classes = None if classes is None else list(classes)
         self.color_mode = color_mode
-        self._size = size if size is not None else _common_size(filenames)
-        self.image_shape = (*self._size, _MODES[color_mode][1])
         self._resize = size is not None
+        if size is None and read_sizes:
+            size = _common_size(filenames)
+        self._set_size(size)
+
+    def _set_size(self, size):
+        self._size = size
+        self.image_shape = None if size is None else (*size, _MODES[self.color_mode][1])
 
     @property
     def image_size(self):
@@ -187,8 +228,31 @@ class ImageDataset(Sequence):
     def __len__(self):
         return len(self.filenames)
 
+    @property
+    def shape(self):
+        """``(n_images, height, width, channels)``, as the array :meth:`load` returns.
+
+        With it, scikit-learn's tools (``train_test_split``, ``cross_validate``,
+        ``GridSearchCV``) index the data set as an array, ``X[indices, ...]``,
+        which gives a subset without decoding anything.
+        """
+        return (len(self), *self.image_shape)
+
     def __getitem__(self, index):
-        """``(image, label)`` of one image; a slice or index array gives a subset."""
+        """``(image, label)`` of one image; a slice or index array gives a subset.
+
+        Array-style ``X[index, ...]`` (or ``X[index, :]``; along the images
+        only) gives the same subset, and for an int the image alone, as an
+        array would.
+        """
+        if isinstance(index, tuple):
+            index, *rest = index
+            if not all(r is Ellipsis or (isinstance(r, slice) and r == slice(None))
+                       for r in rest):
+                raise IndexError("An ImageDataset is indexed along its images only, e.g. "
+                                 "X[indices] or X[indices, ...].")
+            if isinstance(index, Integral):
+                return self.subset([index]).load()[0][0]
         if isinstance(index, Integral):
             X, y = self.load([index])
             return X[0], None if y is None else y[0]
@@ -237,18 +301,27 @@ class ImageDataset(Sequence):
         Image = _pil_image()
         mode = _MODES[self.color_mode][0]
         size = self._size if self._resize else None
-        X = np.empty((len(idx), *self.image_shape), dtype=np.float32)
+        X = None if self._size is None else np.empty((len(idx), *self.image_shape), np.float32)
+        scales = np.empty(len(idx), dtype=np.float32)
         for row, i in enumerate(idx):
-            pixels = _decode(Image, self.filenames[i], mode, size)
+            pixels, scales[row] = _decode(Image, self.filenames[i], mode, size)
+            if X is None:  # an eager loader's data set: the first image sets the size
+                self._set_size(pixels.shape[:2])
+                X = np.empty((len(idx), *self.image_shape), dtype=np.float32)
             if pixels.shape[:2] != self._size:
-                raise ValueError(
-                    f"The image {self.filenames[i]!r} is {pixels.shape[0]}x{pixels.shape[1]} "
-                    f"(h x w), the others {self._size[0]}x{self._size[1]}; pass "
-                    f"image_size=(h, w) to resize them all."
-                )
+                raise self._mismatch(self.filenames[i], pixels.shape)
             X[row] = pixels.reshape(self.image_shape)
-        np.divide(X, 255, out=X)  # division: 255 maps to exactly 1.0
+        X /= scales.reshape(-1, 1, 1, 1)  # a division: full scale maps to exactly 1.0
         return X, None if self.targets is None else self.targets[idx]
+
+    def _mismatch(self, path, shape):
+        """The error for an image of another size: every size found, else this one."""
+        if not self._resize:
+            _common_size(self.filenames)  # raises, listing the sizes, if they differ
+        return ValueError(
+            f"The image {path!r} is {shape[0]}x{shape[1]} (h x w), the others "
+            f"{self._size[0]}x{self._size[1]}; pass image_size=(h, w) to resize them all."
+        )
 
     def subset(self, indices):
         """A new ImageDataset of some of the images, without reading any file.
@@ -271,12 +344,26 @@ class ImageDataset(Sequence):
         return new
 
 
+def _check_exist(filenames, missing):
+    if missing:
+        raise FileNotFoundError(
+            f"{len(missing)} of {len(filenames)} image files do not exist: {_some(missing)}."
+        )
+
+
 def _common_size(filenames):
-    """The one (h, w) of all the images, read from their headers, or a clear error."""
+    """The one (h, w) of all the images, read from their headers, or a clear error.
+
+    Each file is opened once; missing files are reported together.
+    """
     Image = _pil_image()
-    sizes = {}
+    sizes, missing = {}, []
     for f in filenames:
-        sizes.setdefault(_read_size(Image, f), []).append(f)
+        try:
+            sizes.setdefault(_read_size(Image, f), []).append(f)
+        except FileNotFoundError:
+            missing.append(f)
+    _check_exist(filenames, missing)
     if len(sizes) > 1:
         ranked = sorted(sizes.items(), key=lambda item: -len(item[1]))
         shown = "; ".join(

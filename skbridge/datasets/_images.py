@@ -1,7 +1,8 @@
 """Image loaders: a folder of class sub-folders, or a CSV of image paths and labels.
 
 Images are decoded with Pillow (the ``nn`` extra) into float32 arrays of shape
-``(n, h, w, c)``, channels last, with values in [0, 1] (8-bit pixels / 255): the
+``(n, h, w, c)``, channels last, with values in [0, 1] (8-bit pixels / 255,
+16-bit pixels / 65535): the
 image input of :class:`~skbridge.estimators.neural.NeuralNetClassifier`. With
 ``lazy=True`` the loaders return an :class:`ImageDataset` instead, which knows
 the files and the labels but decodes images only in :meth:`ImageDataset.load`,
@@ -28,7 +29,7 @@ IMAGE_EXTENSIONS = (
 """File extensions (lower case) that :func:`load_image_folder` reads as images."""
 
 def _finish(dataset, *, lazy, return_X_y, descr):
-    """The lazy data set, ``(X, y)`` or a Bunch."""
+    """The lazy data set, ``(X, y)`` or a Bunch (every file decoded once)."""
     if lazy:
         return dataset
     X, y = dataset.load()
@@ -198,8 +199,9 @@ def load_image_folder(path, *, image_size=None, color_mode="rgb", return_X_y=Fal
             f"ending in {', '.join(IMAGE_EXTENSIONS)}."
         )
     names = [d.name for d in class_dirs]
-    dataset = ImageDataset(filenames, np.array(targets, dtype=np.int64), classes=names,
-                           image_size=size, color_mode=color_mode)
+    dataset = ImageDataset._from_loader(filenames, np.array(targets, dtype=np.int64),
+                                        classes=names, image_size=size, color_mode=color_mode,
+                                        lazy=lazy)
     counts = [(name, targets.count(i)) for i, name in enumerate(names)]
     return _finish(dataset, lazy=lazy, return_X_y=return_X_y, descr=lambda d: _describe(
         "Image folder", f"One sub-folder per class in {root}.", d, counts))
@@ -352,7 +354,8 @@ def load_image_csv(csv_path, *, path_column="path", label_column="label", root=N
         labels = frame[label_column]
         numeric = labels.dtype.kind in "biuf"
         targets = labels.to_numpy() if numeric else labels.astype(str).to_numpy()
-    dataset = ImageDataset(filenames, targets, image_size=size, color_mode=color_mode)
+    dataset = ImageDataset._from_loader(filenames, targets, image_size=size,
+                                        color_mode=color_mode, lazy=lazy)
     counts = [] if targets is None else sorted(Counter(targets.tolist()).items())
     return _finish(dataset, lazy=lazy, return_X_y=return_X_y, descr=lambda d: _describe(
         "Image CSV", f"Images listed in {csv_path}, relative to {root}.", d, counts))

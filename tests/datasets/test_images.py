@@ -254,3 +254,72 @@ def test_missing_pillow_names_the_extra(folder, monkeypatch):
     monkeypatch.setitem(sys.modules, "PIL.Image", None)
     with pytest.raises(OptionalDependencyError, match=r"scikit-bridge\[nn\]"):
         load_image_folder(root)
+
+
+def test_shape_and_array_style_indexing(folder):
+    # scikit-learn indexes anything with a shape as an array: X[indices, ...]
+    from sklearn.model_selection import train_test_split
+    from sklearn.utils import _safe_indexing
+
+    root, _ = folder
+    lazy = load_image_folder(root, color_mode="grayscale", lazy=True)
+    assert lazy.shape == (12, 16, 16, 1)
+    part = lazy[np.array([5, 1]), ...]
+    assert isinstance(part, ImageDataset) and part.shape == (2, 16, 16, 1)
+    np.testing.assert_array_equal(part.filenames, lazy.filenames[[5, 1]])
+    assert isinstance(lazy[2:4, :], ImageDataset)
+    assert lazy[3, ...].shape == (16, 16, 1)
+    with pytest.raises(IndexError, match="along its images only"):
+        lazy[0, 1]
+    picked = _safe_indexing(lazy, np.array([0, 11]))
+    assert isinstance(picked, ImageDataset) and len(picked) == 2
+    train, test = train_test_split(lazy, test_size=0.25, random_state=0)
+    assert isinstance(train, ImageDataset) and (len(train), len(test)) == (9, 3)
+
+
+def test_16_bit_images_scale_by_their_depth(tmp_path):
+    values = (np.arange(24, dtype=np.uint16).reshape(4, 6) * 2800)  # up to 64400 > 255
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        Image.fromarray(values).save(tmp_path / name / "0.png")
+        with Image.open(tmp_path / name / "0.png") as image:
+            assert image.mode.startswith("I")  # 16 bits on disk
+    grey = load_image_folder(tmp_path, color_mode="grayscale").data
+    np.testing.assert_allclose(grey[0, :, :, 0], values / 65535, rtol=1e-6)
+    rgb, _ = load_image_folder(tmp_path, return_X_y=True)
+    assert rgb.shape == (2, 4, 6, 3)
+    np.testing.assert_allclose(rgb[1], np.repeat(values[..., None] / 65535, 3, axis=2),
+                               rtol=1e-6)
+    assert grey.max() == pytest.approx(64400 / 65535)
+    resized, _ = load_image_folder(tmp_path, image_size=(2, 3), color_mode="grayscale",
+                                   return_X_y=True)
+    assert 0 < resized.min() and resized.max() < 1  # bilinear on the 16-bit values
+
+
+def test_loaders_open_each_file_once(folder, monkeypatch):
+    root, _ = folder
+    opened, checked = [], []
+    real_open, real_isfile = Image.open, __import__("os").path.isfile
+    monkeypatch.setattr(Image, "open", lambda path, *a, **k: opened.append(str(path))
+                        or real_open(path, *a, **k))
+    monkeypatch.setattr("os.path.isfile", lambda path: checked.append(str(path))
+                        or real_isfile(path))
+
+    def counts():
+        found = {f: opened.count(f) for f in set(opened)}
+        opened.clear()
+        return sorted(set(found.values())), len(found)
+
+    load_image_folder(root)  # eager, own size: decoded once, no header pass
+    assert counts() == ([1], 12)
+    load_image_folder(root, lazy=True)  # lazy, own size: the headers, once
+    assert counts() == ([1], 12)
+    load_image_folder(root, image_size=8, lazy=True)  # nothing opened
+    assert counts() == ([], 0)
+    rows = [f"{name}/{i:02d}.png,{name}" for name in CLASSES for i in range(4)]
+    csv = _write_csv(root / "labels.csv", rows)
+    checked.clear()
+    load_image_csv(csv, image_size=(16, 16))
+    assert counts() == ([1], 12)
+    images = [f for f in checked if f.endswith(".png")]
+    assert len(images) == len(set(images)) == 12  # one existence check per file
