@@ -78,6 +78,13 @@ INIT_PARAMS = {
     "GPRegressor": [{"kernel": "constant * rbf + white"}],
     "StudentTProcessRegressor": [{"kernel": "rbf + white"}],
     "SparseSpectrumGPRegressor": [{"n_components": 64, "random_state": 0}],
+    # Neural engine (skbridge.estimators.neural): a small MLP, a few epochs, seeded; both backends.
+    **{
+        name: [{"module_params": {"hidden_units": (32,)}, "epochs": 5, "batch_size": 16,
+                "learning_rate": 1e-2, "random_state": 0, "backend": backend}
+               for backend in ("torch", "keras")]
+        for name in ("NeuralNetClassifier", "NeuralNetRegressor")
+    },
 }
 
 # {class name: {check name: reason}}: every entry states why the check cannot pass.
