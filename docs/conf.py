@@ -37,7 +37,7 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_templates", "_static/*.rst", "Thumbs.db", ".DS_Store"]
 root_doc = "index"
 language = "en"
 
