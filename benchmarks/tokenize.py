@@ -11,14 +11,18 @@ e-mails and the paragraphs of Moby-Dick, repeated), for each tokenizer model
   results discarded), of ``CountVectorizer`` and of ``HashingVectorizer``, with
   1 and 2 threads (``RAYON_NUM_THREADS``; scikit-learn's vectorizers are
   single-threaded);
-* peak memory of each transform over the corpus held in memory.
+* peak memory of each transform over the corpus held in memory;
+* the drop-in: ``fit_transform`` of ``CountVectorizer()`` and of
+  ``TokenCountVectorizer`` in its CountVectorizer configuration (WordLevel,
+  CountVectorizer's word pattern, no bound on the vocabulary) on the
+  SpamAssassin e-mails alone, best of ``--repeats``, and whether they agree.
 
 Every measurement runs in a fresh child process (the thread pool of
 ``tokenizers`` is sized once per process, and peak memory is read from
 ``VmHWM`` after resetting it once the corpus is loaded), so the child of one
 thread count times every method in one process and the ratios compare like
 with like. Run with ``make bench`` or ``python benchmarks/tokenize.py
-[--quick] [--size-mb 50]``.
+[--quick] [--size-mb 50]``; ``--dropin`` runs the drop-in comparison only.
 """
 
 import os
@@ -47,6 +51,9 @@ VOCAB_SIZE = 30_000
 TARGET_RAW = 1.10  # ours / raw encode_batch, time
 TARGET_MEMORY = 2.0  # ours / CountVectorizer, peak memory
 TARGET_WORDLEVEL = 1.5  # CountVectorizer MB/s / WordLevel MB/s
+TARGET_DROPIN = 1.5  # ours / CountVectorizer, fit_transform time, drop-in configuration
+DROPIN = {"model": "wordlevel", "token_pattern": r"(?u)\b\w\w+\b", "vocab_size": None,
+          "min_frequency": 1}
 
 
 def build_corpus(size_mb):
@@ -181,6 +188,40 @@ def child_memory(method, size_mb, tok_dir):
     return {"peak_mb": (_vm_kib("VmHWM") - (base if reset else 0)) / 1024}
 
 
+def child_dropin(repeats):
+    """``fit_transform`` of CountVectorizer and of the drop-in, best of ``repeats``, interleaved."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from skbridge.datasets import load_spam
+    from skbridge.transformers import TokenCountVectorizer
+
+    docs = list(load_spam().data)
+    best, out = {"countvectorizer": float("inf"), "ours": float("inf")}, {}
+    for _ in range(repeats):
+        for name, est in (("countvectorizer", CountVectorizer()),
+                          ("ours", TokenCountVectorizer(**DROPIN))):
+            t0 = time.perf_counter()
+            out[name] = (est.fit_transform(docs), est.vocabulary_)
+            best[name] = min(best[name], time.perf_counter() - t0)
+    (X, vocabulary), (Y, ours) = out["countvectorizer"], out["ours"]
+    return {**best, "mb": _corpus_mb(docs), "n_docs": len(docs),
+            "same": bool(vocabulary == ours and (X != Y).nnz == 0)}
+
+
+def report_dropin(result):
+    ratio = result["ours"] / result["countvectorizer"]
+    print(
+        f"Drop-in: fit_transform on the SpamAssassin e-mails ({result['n_docs']:,} documents, "
+        f"{result['mb']:.1f} MB), best of the repeats\n"
+        f"  CountVectorizer()                          {result['countvectorizer']:6.2f} s\n"
+        f"  TokenCountVectorizer(**{DROPIN})\n"
+        f"                                             {result['ours']:6.2f} s\n"
+        f"  ours / CountVectorizer: {ratio:.2f}x (target <= {TARGET_DROPIN:.1f}x); same "
+        f"matrix and vocabulary: {result['same']}"
+    )
+    return ratio
+
+
 def _spawn(args, threads=None):
     env = dict(os.environ)
     if threads is not None:
@@ -201,6 +242,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a 3 MB corpus, for a smoke run")
     parser.add_argument("--size-mb", type=float, default=50.0)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dropin", action="store_true", help="the drop-in comparison only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--tok-dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -208,7 +250,9 @@ def main(argv=None):
 
     if args.child:
         kind, *rest = args.child
-        if kind == "fit":
+        if kind == "dropin":
+            result = child_dropin(args.repeats)
+        elif kind == "fit":
             result = child_fit(rest[0], size_mb, args.tok_dir)
         elif kind == "time":
             result = child_time(rest, size_mb, args.tok_dir, args.repeats)
@@ -216,6 +260,10 @@ def main(argv=None):
             result = child_memory(rest[0], size_mb, args.tok_dir)
         print(json.dumps(result))
         return None
+
+    dropin_args = ["--child", "dropin", "--repeats", str(args.repeats)]
+    if args.dropin:
+        return report_dropin(_spawn(dropin_args))
 
     import tokenizers
 
@@ -293,6 +341,8 @@ def main(argv=None):
         f"targets: ours/raw <= {TARGET_RAW:.2f}x; peak <= {TARGET_MEMORY:.1f}x CountVectorizer's; "
         f"WordLevel: CountVectorizer MB/s / ours <= {TARGET_WORDLEVEL:.1f}x"
     )
+    print()
+    report_dropin(_spawn(dropin_args))
     return fits, times, memory
 
 

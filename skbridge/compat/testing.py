@@ -52,6 +52,14 @@ INIT_PARAMS = {
     "TokenCountVectorizer": [
         {"model": "bpe", "vocab_size": 200},
         {"model": "wordlevel", "vocab_size": 200, "binary": True},
+        # CountVectorizer's drop-in settings, with word bigrams.
+        {"model": "wordlevel", "token_pattern": r"(?u)\b\w\w+\b", "vocab_size": None,
+         "min_frequency": 1, "ngram_range": (1, 2)},
+    ],
+    "TokenTfidfVectorizer": [
+        {"model": "wordpiece", "vocab_size": 200},
+        {"model": "wordlevel", "token_pattern": r"(?u)\b\w\w+\b", "vocab_size": None,
+         "min_frequency": 1},
     ],
     "TokenIdEncoder": [
         {"model": "wordpiece", "vocab_size": 200, "max_length": 16},

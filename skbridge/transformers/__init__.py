@@ -6,7 +6,7 @@ loads on first use.
 """
 
 from .kernels import FastfoodSampler, RandomFourierSampler, fwht
-from .tokenize import TokenCountVectorizer, TokenIdEncoder
+from .tokenize import TokenCountVectorizer, TokenIdEncoder, TokenTfidfVectorizer
 
 # Automunge (skbridge.transformers.munge) needs pandas: loaded on first access.
 _MUNGE_NAMES = ("AutoMunger", "LabelMunger", "automunge", "postmunge")
@@ -29,5 +29,6 @@ __all__ = [
     "RandomFourierSampler",
     "TokenCountVectorizer",
     "TokenIdEncoder",
+    "TokenTfidfVectorizer",
     "fwht",
 ]

@@ -4,13 +4,15 @@
 tokenizer of the Rust library `tokenizers <https://github.com/huggingface/tokenizers>`_
 in ``fit`` and turns documents into a sparse matrix of token counts in
 ``transform``: a drop-in for :class:`sklearn.feature_extraction.text.CountVectorizer`
-in front of ``TfidfTransformer`` and any linear model. :class:`TokenIdEncoder`
+(every parameter, with its meaning; with a WordLevel model and
+CountVectorizer's word pattern, the same output), and
+:class:`TokenTfidfVectorizer` one for ``TfidfVectorizer``. :class:`TokenIdEncoder`
 trains the same tokenizers and returns padded (and truncated) arrays of token
 ids with their attention mask, and optionally the character offsets and word
 indices, as neural-network estimators take them.
 
-Both take an iterable of ``str`` as ``X`` (a list, a 1-D array, a pandas
-Series), or a pretrained :class:`tokenizers.Tokenizer` (or the path of its
+They take an iterable of ``str`` as ``X`` (a list, a 1-D array, a pandas
+Series), and a pretrained :class:`tokenizers.Tokenizer` (or the path of its
 ``tokenizer.json``) instead of training one. ``tokenizers`` is imported only
 when a tokenizer is built or loaded (extra ``tokenize``).
 
@@ -32,5 +34,13 @@ and :data:`MODELS`.
 from ._components import MODELS, NORMALIZERS, PRE_TOKENIZERS
 from ._count_vectorizer import TokenCountVectorizer
 from ._id_encoder import TokenIdEncoder
+from ._tfidf_vectorizer import TokenTfidfVectorizer
 
-__all__ = ["MODELS", "NORMALIZERS", "PRE_TOKENIZERS", "TokenCountVectorizer", "TokenIdEncoder"]
+__all__ = [
+    "MODELS",
+    "NORMALIZERS",
+    "PRE_TOKENIZERS",
+    "TokenCountVectorizer",
+    "TokenIdEncoder",
+    "TokenTfidfVectorizer",
+]

@@ -33,6 +33,9 @@ from ._training import (
     without_added,
 )
 
+# vocab_size=None: as many words as the corpus has (the WordLevel trainer's bound)
+_NO_CAP = 2**31 - 1
+
 
 def _tokenizers(owner):
     return import_optional("tokenizers", extra="tokenize", purpose=type(owner).__name__)
@@ -43,12 +46,14 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
 
     Subclasses add their own parameters and implement ``transform``;
     ``_extra_special_tokens()`` lists the special tokens they need first in the
-    vocabulary, ``_configure(tokenizer, padding)`` adjusts the fitted tokenizer.
+    vocabulary, ``_configure(tokenizer, padding)`` adjusts the fitted tokenizer,
+    ``_normalizer_steps(tk)`` and ``_build_pre_tokenizer(tk)`` give the
+    normalisation after ``normalizer`` and the pre-tokenizer.
     """
 
     _parameter_constraints: dict = {
         "model": [StrOptions(set(MODELS))],
-        "vocab_size": [Interval(Integral, 1, None, closed="left")],
+        "vocab_size": [Interval(Integral, 1, None, closed="left"), None],
         "min_frequency": [Interval(Integral, 0, None, closed="left")],
         "lowercase": ["boolean"],
         "normalizer": [None, str, type, HasMethods(["normalize_str"])],
@@ -76,9 +81,30 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
     def _extra_special_tokens(self):
         return []
 
-    def _build_untrained(self, tk, docs):
+    def _normalizer_steps(self, tk):
+        """Normalizers applied after ``normalizer``: lowercasing, where asked."""
+        return [tk.normalizers.Lowercase()] if self.lowercase else []
+
+    def _build_normalizer(self, tk):
+        """``normalizer`` then :meth:`_normalizer_steps`, as one normalizer (or None)."""
         check_component(NORMALIZERS, "normalizer", self.normalizer)
+        normalizer = build_component(
+            NORMALIZERS, "normalizer", self.normalizer, self.normalizer_kwargs, tk.normalizers
+        )
+        steps = [n for n in (normalizer, *self._normalizer_steps(tk)) if n is not None]
+        if not steps:
+            return None
+        return steps[0] if len(steps) == 1 else tk.normalizers.Sequence(steps)
+
+    def _build_pre_tokenizer(self, tk):
+        """The pre-tokenizer that cuts words for the model (or None)."""
         check_component(PRE_TOKENIZERS, "pre_tokenizer", self.pre_tokenizer)
+        return build_component(
+            PRE_TOKENIZERS, "pre_tokenizer", self.pre_tokenizer, self.pre_tokenizer_kwargs,
+            tk.pre_tokenizers,
+        )
+
+    def _check_model_params(self):
         if self.unk_token is None and self.model != "bpe":
             raise ValueError(
                 f"model={self.model!r} needs an unknown token for text outside its "
@@ -86,19 +112,17 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
                 "set unk_token (default '[UNK]'). Only 'bpe' can drop unknown "
                 "characters silently with unk_token=None."
             )
-        normalizer = build_component(
-            NORMALIZERS, "normalizer", self.normalizer, self.normalizer_kwargs, tk.normalizers
-        )
-        pre_tokenizer = build_component(
-            PRE_TOKENIZERS, "pre_tokenizer", self.pre_tokenizer, self.pre_tokenizer_kwargs,
-            tk.pre_tokenizers,
-        )
-        lowercase = tk.normalizers.Lowercase() if self.lowercase else None
-        steps = [n for n in (normalizer, lowercase) if n is not None]
+        if self.vocab_size is None and self.model != "wordlevel":
+            raise ValueError(
+                f"vocab_size=None (no cap) is for model='wordlevel'; the {self.model} "
+                "trainer needs the size of the vocabulary to learn."
+            )
+
+    def _build_untrained(self, tk, docs):
+        self._check_model_params()
+        normalizer = self._build_normalizer(tk)
+        pre_tokenizer = self._build_pre_tokenizer(tk)
         pre_kind = type(pre_tokenizer).__name__ if pre_tokenizer is not None else None
-        normalizer = None
-        if steps:
-            normalizer = steps[0] if len(steps) == 1 else tk.normalizers.Sequence(steps)
         specials = self._special_token_list()
         prefix = subword_prefix(self.model, pre_kind)
         pinned = []
@@ -109,7 +133,7 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
             self.model,
             None,
             tk,
-            vocab_size=self.vocab_size,
+            vocab_size=_NO_CAP if self.vocab_size is None else self.vocab_size,
             min_frequency=self.min_frequency,
             special_tokens=specials + pinned,
             unk_token=self.unk_token,
@@ -177,7 +201,7 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
             release_free_memory()
             if self._wants_counts():
                 freq = np.zeros(n_raw, dtype=np.int64)
-                counts = count_matrix(tokenizer, docs, n_raw, dtype=self.dtype, freq=freq)
+                counts = count_matrix(tokenizer, docs, n_raw, freq=freq)
             else:
                 freq = token_frequencies(tokenizer, docs, n_raw)
             renumbered = renumber_by_frequency(tk, tokenizer, specials, freq)
@@ -243,6 +267,12 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
             The file written.
         """
         check_is_fitted(self)
+        if getattr(self, "tokenizer_", None) is None:
+            raise ValueError(
+                "No tokenizer to save: the terms were cut by scikit-learn's analysis "
+                "(a char or callable analyzer, a callable tokenizer, or token_pattern "
+                "with model='wordlevel'), not by a tokenizers.Tokenizer."
+            )
         path = Path(path)
         if path.is_dir():
             path = path / "tokenizer.json"

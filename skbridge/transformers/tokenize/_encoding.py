@@ -3,7 +3,8 @@
 The input checks shared by ``fit`` and ``transform`` (:func:`check_documents`),
 the chunked, pipelined ``encode_batch`` calls (:func:`encode_in_chunks`) and
 what is made of their ids: the CSR matrix of token counts
-(:func:`count_matrix`) and the token frequencies the ids are renumbered by
+(:func:`count_matrix`, built from :func:`row_counts` by
+:func:`assemble_csr`) and the token frequencies the ids are renumbered by
 after training (:func:`token_frequencies`, :func:`renumber_in_place`).
 """
 
@@ -17,12 +18,14 @@ import scipy.sparse as sp
 from ...compat import release_free_memory
 
 __all__ = [
+    "assemble_csr",
     "check_documents",
     "chunk_bounds",
     "count_matrix",
     "encode_in_chunks",
     "flat_ids",
     "renumber_in_place",
+    "row_counts",
     "token_frequencies",
 ]
 
@@ -37,8 +40,13 @@ _CHUNK_CHARS = 1 << 18
 _IN_FLIGHT = 2
 
 
-def check_documents(X, *, allow_empty):
-    """``X`` as a list of str, or a clear error naming what is wrong with it."""
+def check_documents(X, *, allow_empty, decode=None):
+    """``X`` as a list of str, or a clear error naming what is wrong with it.
+
+    ``decode``, when given, is applied to every item first (bytes, files or
+    file names to str, as ``CountVectorizer``'s ``input`` and ``encoding``
+    parameters say).
+    """
     if isinstance(X, (str, bytes)):
         raise ValueError(
             "Iterable over raw text documents expected, string object received. "
@@ -57,6 +65,8 @@ def check_documents(X, *, allow_empty):
         raise TypeError(
             f"Expected an iterable of str documents, got {type(X).__name__}."
         ) from None
+    if decode is not None:
+        docs = [decode(doc) for doc in docs]
     for i, doc in enumerate(docs):
         if not isinstance(doc, str):
             missing = type(doc).__name__ in ("NAType", "NaTType")
@@ -141,11 +151,40 @@ def flat_ids(encodings):
     return lengths, flat
 
 
-def count_matrix(tokenizer, docs, n_features, dtype=np.int64, freq=None):
+def row_counts(lengths, flat, n_features):
+    """Count the ids of consecutive rows: ``(row_nnz, columns, counts)``.
+
+    ``lengths[i]`` ids of ``flat`` belong to row ``i``; negative ids are not
+    counted. ``columns`` are sorted within each row, as CSR wants them.
+    """
+    n_rows = len(lengths)
+    # One sort of row * n_features + id groups equal ids of a row and leaves
+    # the columns of each row sorted.
+    keys = np.repeat(np.arange(n_rows, dtype=np.int64) * n_features, lengths)
+    keys += flat
+    if flat.size and flat.min() < 0:
+        keys = keys[flat >= 0]
+    if not keys.size:
+        return np.zeros(n_rows, dtype=np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    keys.sort()
+    first = np.empty(keys.size, dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    rows, cols = np.divmod(keys[starts], n_features)
+    counts = np.diff(starts, append=keys.size)
+    return np.bincount(rows, minlength=n_rows), cols, counts
+
+
+def count_matrix(tokenizer, docs, n_features, dtype=np.int64, freq=None, column_of=None,
+                 lost=None):
     """CSR matrix of token counts, ``(len(docs), n_features)``, sorted indices.
 
     ``freq``, an int64 array of ``n_features`` zeros, receives how often each
     id occurs (the column sums) without a pass over the finished matrix.
+    ``column_of``, an int array indexed by id, moves the count of each id to
+    that column, or drops it where negative; ``lost``, int64 zeros of
+    ``len(docs)``, then receives how many tokens of each document went to -1.
     """
     n_docs = len(docs)
     row_nnz = np.zeros(n_docs, dtype=np.int64)
@@ -158,21 +197,25 @@ def count_matrix(tokenizer, docs, n_features, dtype=np.int64, freq=None):
             continue
         if freq is not None:
             freq += np.bincount(flat, minlength=n_features)[:n_features]
-        # One sort of row * n_features + id groups equal tokens of a row and
-        # leaves the columns of each row sorted, as CSR wants them.
-        keys = np.repeat(np.arange(stop - start, dtype=np.int64) * n_features, lengths)
-        keys += flat
-        keys.sort()
-        first = np.empty(keys.size, dtype=bool)
-        first[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        rows, cols = np.divmod(keys[starts], n_features)
-        row_nnz[start:stop] = np.bincount(rows, minlength=stop - start)
+        if column_of is not None:
+            flat = column_of[flat]
+            if lost is not None:
+                rows = np.repeat(np.arange(start, stop), lengths)
+                lost += np.bincount(rows[flat == -1], minlength=lost.size)
+        row_nnz[start:stop], cols, counts = row_counts(lengths, flat, n_features)
         indices.append(cols.astype(index_dtype))
         # a chunk's counts are below its token count: int32 until the end
-        count_dtype = np.int32 if keys.size < np.iinfo(np.int32).max else np.int64
-        data.append(np.diff(starts, append=keys.size).astype(count_dtype))
+        count_dtype = np.int32 if flat.size < np.iinfo(np.int32).max else np.int64
+        data.append(counts.astype(count_dtype))
+    return assemble_csr(row_nnz, indices, data, n_features, dtype, index_dtype)
+
+
+def assemble_csr(row_nnz, indices, data, n_features, dtype=np.int64, index_dtype=np.int32):
+    """The CSR matrix of rows whose columns and values come in parts, in row order.
+
+    The part lists are emptied as they are copied.
+    """
+    n_docs = len(row_nnz)
     indptr = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(row_nnz, out=indptr[1:])
     if indptr[-1] < np.iinfo(np.int32).max and index_dtype == np.int32:

@@ -26,8 +26,9 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
     ----------
     model : {"bpe", "wordpiece", "unigram", "wordlevel"}, default="bpe"
         Tokenizer model to train.
-    vocab_size : int, default=30000
-        Size of the vocabulary to train, special tokens included.
+    vocab_size : int or None, default=30000
+        Size of the vocabulary to train, special tokens included. None: no
+        bound (``"wordlevel"`` only).
     min_frequency : int, default=2
         Least number of occurrences of a word for the trainer to learn from
         it, and of a merge to enter the vocabulary, as in

@@ -27,7 +27,7 @@ def test_chunked_encoding_matches_one_chunk(monkeypatch, corpus):
 
 
 def test_count_matrix_column_sums_and_dtypes(corpus):
-    vec = TokenCountVectorizer(model="bpe", vocab_size=300).fit(corpus)
+    vec = TokenCountVectorizer(model="bpe", vocab_size=300, count_unknown=True).fit(corpus)
     n = len(vec.vocabulary_)
     freq = np.zeros(n, dtype=np.int64)
     X = count_matrix(vec.tokenizer_, corpus, n, freq=freq)
