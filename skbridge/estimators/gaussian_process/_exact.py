@@ -1,9 +1,9 @@
 """GPRegressor: exact Gaussian-process regression with kernel algebra and ML-II.
 
-The exact GP, ``O(n^3)``, with kernels that compose by ``+`` and ``*`` (names,
-expressions or scikit-learn kernel objects), fitted by maximising the log
-marginal likelihood over the kernel hyperparameters with L-BFGS-B and analytic
-gradients.
+The exact GP, ``O(n^3)``, scikit-learn's ``GaussianProcessRegressor`` contract
+with kernels that compose by ``+`` and ``*`` (names, expressions or
+scikit-learn kernel objects), fitted by maximising the log marginal likelihood
+over the kernel hyperparameters with L-BFGS-B and analytic gradients.
 """
 
 import numpy as np
@@ -16,10 +16,13 @@ __all__ = ["GPRegressor"]
 class GPRegressor(_ExactProcessRegressor):
     """Exact Gaussian-process regression with kernel algebra and ML-II.
 
-    A drop-in for :class:`sklearn.gaussian_process.GaussianProcessRegressor`
-    (same parameters, same ``predict(X, return_std=, return_cov=)``), whose
-    kernel may also be a name or an expression: ``kernel="constant * rbf +
-    white"``. Kernels compose by ``+`` and ``*`` and scale by constants, as
+    A drop-in for :class:`sklearn.gaussian_process.GaussianProcessRegressor`:
+    the same parameters, attributes, methods (``predict(X, return_std=,
+    return_cov=)``, ``sample_y``, ``log_marginal_likelihood(theta,
+    eval_gradient, clone_kernel)``), multi-output targets, prediction from the
+    prior before ``fit``, and the same exceptions and warnings. In addition the
+    kernel may be a name or an expression (``kernel="constant * rbf +
+    white"``); kernels compose by ``+`` and ``*`` and scale by constants, as
     DynaML's do. ``fit`` maximises the log marginal likelihood over the kernel
     hyperparameters (type-II maximum likelihood) with L-BFGS-B and analytic
     gradients; ``optimizer=None`` keeps them fixed.
@@ -30,9 +33,11 @@ class GPRegressor(_ExactProcessRegressor):
         A name (``"rbf"``, ``"matern"``, ``"rational_quadratic"``,
         ``"periodic"``, ``"linear"``, ``"white"``, ``"constant"``), an
         expression over names and numbers (``"2.0 * rbf + white"``), or a
-        :mod:`sklearn.gaussian_process.kernels` class or object. ``None`` is
-        scikit-learn's default, a fixed ``1.0 * RBF(1.0)``. Resolved in ``fit``
-        by :func:`make_kernel`.
+        :mod:`sklearn.gaussian_process.kernels` class or object. Resolved in
+        ``fit`` by :func:`make_kernel`. ``None`` is scikit-learn's default:
+        ``fit`` optimises ``ConstantKernel() * RBF()`` (both hyperparameters
+        free, starting from 1.0), and ``predict`` before ``fit`` uses the prior
+        ``ConstantKernel(1.0, "fixed") * RBF(1.0, "fixed")``.
     kernel_kwargs : dict, default=None
         Kernel parameters: a dict for one name, one dict per name for an
         expression (``{"rbf": {"length_scale": 0.5}}``).
@@ -40,34 +45,47 @@ class GPRegressor(_ExactProcessRegressor):
         Added to the diagonal of the kernel matrix (noise variance or jitter).
     optimizer : "fmin_l_bfgs_b", callable or None, default="fmin_l_bfgs_b"
         How to maximise the marginal likelihood. A callable is called as
-        ``optimizer(obj_func, initial_theta, bounds)`` and returns
-        ``(theta_opt, func_min)``, where ``obj_func(theta)`` returns the
-        negative log marginal likelihood and its gradient. ``None`` keeps the
-        hyperparameters fixed.
+        ``optimizer(obj_func, initial_theta, bounds=bounds)`` and returns
+        ``(theta_opt, func_min)``; ``obj_func(theta, eval_gradient=True)``
+        returns the negative log marginal likelihood and, when
+        ``eval_gradient``, its gradient. ``None`` keeps the hyperparameters
+        fixed.
     n_restarts_optimizer : int, default=0
-        Extra optimiser runs from random starts drawn within the bounds.
+        Extra optimiser runs from starts drawn uniformly (in log space) within
+        the hyperparameter bounds, which must then be finite.
     normalize_y : bool, default=False
-        Standardise the targets before fitting (predictions are mapped back).
+        Standardise the targets (each column) before fitting; predictions are
+        mapped back.
+    copy_X_train : bool, default=True
+        Store copies of ``X`` and ``y`` in ``X_train_`` and ``y_train_``
+        (otherwise references, which must then not change).
+    n_targets : int, default=None
+        Number of targets, used only before ``fit`` (the prior's output
+        shapes); ``fit`` checks ``y`` against it. ``None`` is one target.
     random_state : int, RandomState instance or None, default=None
         Seed of the restart points.
+    verbose : int, default=0
+        With 1 or more, a progress bar (tqdm) over the optimiser runs showing
+        the likelihood evaluations and the best value so far; useful when one
+        evaluation, ``O(n^3)``, takes seconds.
 
     Attributes
     ----------
     kernel_ : Kernel
         The kernel with the fitted hyperparameters.
-    X_train_ : ndarray of shape (n_samples, n_features)
+    X_train_ : ndarray of shape (n_samples, n_features) or list of object
         Training inputs.
-    y_train_ : ndarray of shape (n_samples,)
+    y_train_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
         Training targets (standardised when ``normalize_y``).
     L_ : ndarray of shape (n_samples, n_samples)
         Lower Cholesky factor of ``K(X, X) + alpha I``.
-    alpha_ : ndarray of shape (n_samples,)
+    alpha_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
         ``(K + alpha I)^-1 y``.
     log_marginal_likelihood_value_ : float
         Log marginal likelihood at ``kernel_.theta``.
-    y_train_mean_ : float
+    y_train_mean_ : float or ndarray of shape (n_targets,)
         Target mean removed (0 unless ``normalize_y``).
-    y_train_std_ : float
+    y_train_std_ : float or ndarray of shape (n_targets,)
         Target scale divided out (1 unless ``normalize_y``).
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -99,6 +117,8 @@ class GPRegressor(_ExactProcessRegressor):
     >>> mean, std = gp.predict(np.array([[0.0], [10.0]]), return_std=True)
     >>> bool(abs(mean[0]) < 0.2 and std[1] > std[0])
     True
+    >>> gp.sample_y(X[:5], n_samples=3).shape
+    (5, 3)
     """
 
     def __init__(
@@ -110,7 +130,10 @@ class GPRegressor(_ExactProcessRegressor):
         optimizer="fmin_l_bfgs_b",
         n_restarts_optimizer=0,
         normalize_y=False,
+        copy_X_train=True,
+        n_targets=None,
         random_state=None,
+        verbose=0,
     ):
         self.kernel = kernel
         self.kernel_kwargs = kernel_kwargs
@@ -118,15 +141,19 @@ class GPRegressor(_ExactProcessRegressor):
         self.optimizer = optimizer
         self.n_restarts_optimizer = n_restarts_optimizer
         self.normalize_y = normalize_y
+        self.copy_X_train = copy_X_train
+        self.n_targets = n_targets
         self.random_state = random_state
+        self.verbose = verbose
 
-    def _lml_and_grad(self, L, alpha, y, K_grad):
-        n = y.shape[0]
-        value = -0.5 * y @ alpha - np.log(np.diag(L)).sum() - 0.5 * n * _LOG_2PI
-        if K_grad is None:
-            return value
-        quad, trace = self._grad_terms(L, alpha, K_grad)
-        return value, 0.5 * (quad - trace)
+    def _lml_value(self, L, alpha, y):
+        n, n_targets = y.shape
+        value = (
+            -0.5 * float(np.einsum("ik,ik->", y, alpha))
+            - n_targets * float(np.log(np.diag(L)).sum())
+            - 0.5 * n * n_targets * _LOG_2PI
+        )
+        return value, np.full(n_targets, 0.5)
 
     def _variance_scale(self):
         return 1.0

@@ -31,7 +31,8 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?
 
 
 def _default_kernel():
-    # scikit-learn's GaussianProcessRegressor default: fixed unit signal and length scale.
+    # The prior of scikit-learn's GaussianProcessRegressor before fit: fixed unit signal
+    # and length scale (its fit optimises ConstantKernel() * RBF() from the same values).
     return sk_kernels.ConstantKernel(1.0, constant_value_bounds="fixed") * sk_kernels.RBF(
         1.0, length_scale_bounds="fixed"
     )
@@ -116,8 +117,10 @@ def make_kernel(kernel=None, kernel_kwargs=None):
         A name from :data:`KERNELS` (``"rbf"``, ``"matern"``, ``"periodic"``,
         ...), an expression over names and numbers with ``+``, ``*`` and
         parentheses (``"constant * rbf + white"``), a kernel class, or a kernel
-        instance (copied). ``None`` is scikit-learn's default, a fixed
-        ``1.0 * RBF(1.0)``.
+        instance (copied). ``None`` is the kernel scikit-learn's
+        ``GaussianProcessRegressor`` predicts with before ``fit``,
+        ``ConstantKernel(1.0, "fixed") * RBF(1.0, "fixed")`` (its ``fit``, and
+        :class:`GPRegressor`'s, optimise ``ConstantKernel() * RBF()`` instead).
     kernel_kwargs : dict, default=None
         Parameters of the kernel: for a single name or a class, its keyword
         arguments (``{"length_scale": 0.5}``); for an expression, one dict per

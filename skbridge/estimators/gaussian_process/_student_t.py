@@ -23,8 +23,10 @@ class StudentTProcessRegressor(_ExactProcessRegressor):
     and the kernel as scale matrix. The predictive mean is the GP's; the
     predictive covariance is the GP's times ``(nu + beta - 2) / (nu + n - 2)``,
     with ``beta = y^T K^-1 y``, so it widens when the data fit the kernel
-    badly. DynaML's ``StudentTRegression``. Parameters as in
-    :class:`GPRegressor`, plus ``degrees_of_freedom``.
+    badly. DynaML's ``StudentTRegression``. Parameters, attributes and
+    methods as in :class:`GPRegressor`, plus ``degrees_of_freedom``; with
+    several targets each has its own ``beta``, and ``sample_y`` draws from the
+    multivariate Student-t.
 
     Parameters
     ----------
@@ -42,28 +44,34 @@ class StudentTProcessRegressor(_ExactProcessRegressor):
         Extra optimiser runs from random starts.
     normalize_y : bool, default=False
         Standardise the targets before fitting.
+    copy_X_train : bool, default=True
+        Store copies of ``X`` and ``y`` (otherwise references).
+    n_targets : int, default=None
+        Number of targets, used only before ``fit``; ``None`` is one.
     random_state : int, RandomState instance or None, default=None
         Seed of the restart points.
+    verbose : int, default=0
+        With 1 or more, a progress bar (tqdm) over the optimiser runs.
 
     Attributes
     ----------
     kernel_ : Kernel
         The kernel with the fitted hyperparameters.
-    X_train_ : ndarray of shape (n_samples, n_features)
+    X_train_ : ndarray of shape (n_samples, n_features) or list of object
         Training inputs.
-    y_train_ : ndarray of shape (n_samples,)
+    y_train_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
         Training targets (standardised when ``normalize_y``).
     L_ : ndarray of shape (n_samples, n_samples)
         Lower Cholesky factor of ``K(X, X) + alpha I``.
-    alpha_ : ndarray of shape (n_samples,)
+    alpha_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
         ``(K + alpha I)^-1 y``.
-    beta_ : float
-        ``y^T (K + alpha I)^-1 y``.
+    beta_ : float or ndarray of shape (n_targets,)
+        ``y^T (K + alpha I)^-1 y`` (per target).
     log_marginal_likelihood_value_ : float
         Student-t log marginal likelihood at ``kernel_.theta``.
-    y_train_mean_ : float
+    y_train_mean_ : float or ndarray of shape (n_targets,)
         Target mean removed (0 unless ``normalize_y``).
-    y_train_std_ : float
+    y_train_std_ : float or ndarray of shape (n_targets,)
         Target scale divided out (1 unless ``normalize_y``).
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -105,7 +113,10 @@ class StudentTProcessRegressor(_ExactProcessRegressor):
         optimizer="fmin_l_bfgs_b",
         n_restarts_optimizer=0,
         normalize_y=False,
+        copy_X_train=True,
+        n_targets=None,
         random_state=None,
+        verbose=0,
     ):
         self.kernel = kernel
         self.kernel_kwargs = kernel_kwargs
@@ -114,31 +125,31 @@ class StudentTProcessRegressor(_ExactProcessRegressor):
         self.optimizer = optimizer
         self.n_restarts_optimizer = n_restarts_optimizer
         self.normalize_y = normalize_y
+        self.copy_X_train = copy_X_train
+        self.n_targets = n_targets
         self.random_state = random_state
+        self.verbose = verbose
 
-    def _lml_and_grad(self, L, alpha, y, K_grad):
-        nu, n = float(self.degrees_of_freedom), y.shape[0]
-        beta = float(y @ alpha)
-        value = (
+    def _lml_value(self, L, alpha, y):
+        nu, (n, n_targets) = float(self.degrees_of_freedom), y.shape
+        beta = np.einsum("ik,ik->k", y, alpha)
+        per_target = (
             -0.5 * n * math.log((nu - 2.0) * math.pi)
-            - np.log(np.diag(L)).sum()
+            - float(np.log(np.diag(L)).sum())
             + gammaln(0.5 * (nu + n))
             - gammaln(0.5 * nu)
-            - 0.5 * (nu + n) * math.log1p(beta / (nu - 2.0))
         )
-        if K_grad is None:
-            return value
-        quad, trace = self._grad_terms(L, alpha, K_grad)
-        return value, (nu + n) / (2.0 * (nu - 2.0 + beta)) * quad - 0.5 * trace
+        value = n_targets * per_target - 0.5 * (nu + n) * float(np.log1p(beta / (nu - 2.0)).sum())
+        return value, (nu + n) / (2.0 * (nu - 2.0 + beta))
 
     def fit(self, X, y):
         """Fit the process, maximising the Student-t marginal likelihood.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or list of object
             Training inputs.
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Training targets.
 
         Returns
@@ -147,9 +158,14 @@ class StudentTProcessRegressor(_ExactProcessRegressor):
             The fitted regressor.
         """
         super().fit(X, y)
-        self.beta_ = float(self.y_train_ @ self.alpha_)
+        beta = np.einsum("i...,i...->...", self.y_train_, self.alpha_)
+        self.beta_ = float(beta) if beta.ndim == 0 else beta
         return self
 
     def _variance_scale(self):
         nu, n = float(self.degrees_of_freedom), self.y_train_.shape[0]
-        return (nu + self.beta_ - 2.0) / (nu + n - 2.0)
+        return (nu + np.asarray(self.beta_) - 2.0) / (nu + n - 2.0)
+
+    def _sample_dof(self):
+        nu = float(self.degrees_of_freedom)
+        return nu + self.y_train_.shape[0] if hasattr(self, "y_train_") else nu

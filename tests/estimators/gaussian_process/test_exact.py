@@ -71,3 +71,44 @@ def test_gp_pickles_and_works_in_pipes(small):
         GPRegressor(), {"kernel": ["rbf + white", "matern + white"]}, cv=2
     ).fit(X, y)
     assert search.best_score_ > 0.8
+
+
+def test_constant_target(small):
+    # scikit-learn's test_constant_target reads its private _y_train_std; ours is public
+    X, _, _ = small
+    X = X[:30]
+    gp = GPRegressor(kernel=RBF(1.0), normalize_y=True).fit(X, np.ones(30))
+    assert gp.y_train_std_ == pytest.approx(1.0)
+    mean, cov = gp.predict(X, return_cov=True)
+    np.testing.assert_allclose(mean, 1.0)
+    np.testing.assert_allclose(np.diag(cov), 0.0, atol=1e-9)
+    Y = np.column_stack([np.random.RandomState(0).normal(size=30), np.full(30, 2.0)])
+    mean, cov = gp.fit(X, Y).predict(X, return_cov=True)
+    np.testing.assert_allclose(gp.y_train_std_[1], 1.0)
+    np.testing.assert_allclose(mean[:, 1], 2.0)
+    np.testing.assert_allclose(np.diag(cov[..., 1]), 0.0, atol=1e-9)
+    assert mean.shape == (30, 2) and cov.shape == (30, 30, 2)
+
+
+def test_multi_output_and_samples_match_sklearn(small):
+    X, y, X_test = small
+    Y = np.column_stack([y, np.cos(X[:, 0])])
+    kernel = ConstantKernel(1.0) * RBF(1.0) + WhiteKernel(0.05)
+    ours = GPRegressor(kernel=kernel, normalize_y=True).fit(X, Y)
+    ref = GaussianProcessRegressor(kernel=kernel, normalize_y=True).fit(X, Y)
+    np.testing.assert_allclose(ours.kernel_.theta, ref.kernel_.theta, atol=1e-4)
+    assert ours.log_marginal_likelihood_value_ == pytest.approx(
+        ref.log_marginal_likelihood_value_, abs=1e-4
+    )
+    for flag in ("return_std", "return_cov"):
+        for a, b in zip(ours.predict(X_test[:6], **{flag: True}),
+                        ref.predict(X_test[:6], **{flag: True})):
+            np.testing.assert_allclose(a, b, atol=1e-4)
+    np.testing.assert_allclose(
+        ours.sample_y(X_test[:4], 3, random_state=2),
+        ref.sample_y(X_test[:4], 3, random_state=2),
+        atol=1e-3,
+    )
+    value, grad = ours.log_marginal_likelihood(ref.kernel_.theta + 0.2, eval_gradient=True)
+    ref_value, ref_grad = ref.log_marginal_likelihood(ref.kernel_.theta + 0.2, eval_gradient=True)
+    assert value == pytest.approx(ref_value) and np.allclose(grad, ref_grad)
