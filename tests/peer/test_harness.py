@@ -49,6 +49,27 @@ def test_rewrite_refuses_what_it_cannot_redirect():
         rewrite_peer_source(attribute, "sklearn", {"Theirs": "collections:OrderedDict"})
 
 
+def test_rewrite_refuses_an_import_inside_a_function():
+    nested = (
+        "from sklearn.thing import Theirs\n"
+        "def test_inner():\n"
+        "    from sklearn.thing import Theirs\n"
+        "    assert Theirs\n"
+    )
+    with pytest.raises(ValueError, match="inside a function"):
+        rewrite_peer_source(nested, "sklearn", {"Theirs": "collections:OrderedDict"})
+
+
+def test_a_missing_peer_module_fails_unless_allowed(monkeypatch):
+    replace = {"GaussianProcessRegressor": "skbridge.estimators.gaussian_process:GPRegressor"}
+    monkeypatch.delenv("SKBRIDGE_ALLOW_NO_PEER_TESTS", raising=False)
+    with pytest.raises(RuntimeError, match="SKBRIDGE_ALLOW_NO_PEER_TESTS"):
+        load_peer({}, "sklearn.gaussian_process.tests.test_missing", replace)
+    monkeypatch.setenv("SKBRIDGE_ALLOW_NO_PEER_TESTS", "1")
+    with pytest.raises(pytest.skip.Exception):
+        load_peer({}, "sklearn.gaussian_process.tests.test_missing", replace)
+
+
 def test_skip_lists_must_name_kept_tests():
     replace = {"GaussianProcessRegressor": "skbridge.estimators.gaussian_process:GPRegressor"}
     with pytest.raises(ValueError, match="no longer has"):
