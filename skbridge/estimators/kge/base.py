@@ -204,9 +204,10 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        labels = check_triples(self, X, reset=not (self.warm_start and self._is_fitted()))
+        continuing = self.warm_start and self._is_fitted()
+        labels = check_triples(self, X, reset=not continuing)
         valid = X_valid
-        if self.warm_start and self._is_fitted():
+        if continuing:
             self._extend_triples(labels)
         else:
             if self.early_stopping and X_valid is None:
