@@ -41,6 +41,8 @@ import os
 import random
 import sys
 
+import numpy as np
+
 from .optional import import_optional
 
 __all__ = [
@@ -49,8 +51,10 @@ __all__ = [
     "keras3",
     "larq",
     "legacy_keras_in_effect",
+    "require_legacy_keras",
     "resolve_device",
     "seeded_keras_rng",
+    "seeded_tf_keras",
     "set_seed",
     "tensorflow",
     "tf_keras",
@@ -124,6 +128,31 @@ def _require_legacy_keras(purpose, extra):
         f"{os.environ.get(LEGACY_KERAS_VARIABLE)!r} in the environment; set "
         f"{LEGACY_KERAS_VARIABLE}=1 (or leave it unset) before TensorFlow is first imported."
     )
+
+
+def require_legacy_keras(*, extra="bnn", purpose=None):
+    """Make sure ``tf.keras`` will be tf-keras in this process, without importing TensorFlow.
+
+    For packages that build on larq to call at import: it sets
+    ``TF_USE_LEGACY_KERAS=1`` if TensorFlow is not imported yet, and fails
+    at once (rather than inside larq later) when it is too late.
+
+    Parameters
+    ----------
+    extra : str, default="bnn"
+        The ``scikit-bridge`` extra named in the error if tf-keras is missing.
+    purpose : str, default=None
+        What needs it, for the messages.
+
+    Raises
+    ------
+    KerasSetupError
+        If TensorFlow was imported without ``TF_USE_LEGACY_KERAS=1``, or the
+        variable is set to something else; the message says what to set.
+    OptionalDependencyError
+        If tf-keras is not installed.
+    """
+    _require_legacy_keras(purpose or "tf-keras", extra)
 
 
 def tensorflow(*, extra="nn", purpose=None):
@@ -283,6 +312,29 @@ def seeded_keras_rng(seed):
         yield
     finally:
         random.setstate(python_state)
+
+
+@contextlib.contextmanager
+def seeded_tf_keras(seed):
+    """Seed tf-keras (and larq) inside the block; leave Python's and NumPy's state as found.
+
+    tf-keras draws its initialisers and its shuffling from TensorFlow's global
+    seed (and from Python's and NumPy's generators); the block sets all three
+    from ``seed`` with ``tf_keras.utils.set_random_seed`` and restores Python's
+    and NumPy's global states after it. TensorFlow's global seed stays set:
+    TensorFlow has no way to read it back.
+
+    Parameters
+    ----------
+    seed : int
+    """
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    try:
+        tf_keras().utils.set_random_seed(int(seed))
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
 
 
 def resolve_device(device):

@@ -216,3 +216,29 @@ def test_seeded_keras_rng_changes_no_global_seed():
         keras.layers.Dropout(0.5)  # its seed generator draws from Python's random
     np.testing.assert_array_equal(tf.random.uniform([3]).numpy(), expected)
     assert np.array_equal(np.random.get_state()[1], numpy_state)
+
+
+def test_seeded_tf_keras_reproducible_and_restores_python_and_numpy_state():
+    import random
+
+    import numpy as np
+
+    pytest.importorskip("tf_keras")
+    tf = compat_keras.tensorflow()
+    numpy_before = np.random.get_state()[1].copy()
+    state = random.getstate()
+    draws = []
+    for _ in range(2):
+        with compat_keras.seeded_tf_keras(7):
+            draws.append(float(tf.random.uniform(())))
+            np.random.rand()  # inside the block: seeded; outside: left as it was
+    assert draws[0] == draws[1]
+    assert random.getstate() == state
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_before)
+
+
+def test_require_legacy_keras_fails_early_with_what_to_set(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tensorflow",
+                        types.SimpleNamespace(_tf_uses_legacy_keras=False))
+    with pytest.raises(KerasSetupError, match="TF_USE_LEGACY_KERAS=1"):
+        compat_keras.require_legacy_keras(purpose="the BNN package")
