@@ -430,7 +430,8 @@ class BaseNeuralNet(RoutedParamsMixin, BaseEstimator):
         write_checkpoint(path, self._get_backend().get_state(), header)
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: on Python >= 3.11 BaseEstimator returns the live __dict__ itself.
+        state = dict(super().__getstate__())
         backend = state.get("_backend")
         if backend is not None:
             state["_backend_state"] = backend.get_state()

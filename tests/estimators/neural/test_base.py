@@ -334,3 +334,11 @@ def test_star_import_loads_no_framework():
             "import skbridge.estimators.neural as n; "
             "assert 'KERAS_MODULES' in dir(n) and 'KERAS_MODULES' not in n.__all__")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_pickling_leaves_the_live_network_alone(digits):
+    X, y = digits
+    net = NeuralNetClassifier(**SMALL).fit(X[:200], y[:200])
+    module = net.module_
+    pickle.dumps(net)
+    assert net.module_ is module  # not rebuilt from a saved state
