@@ -86,6 +86,12 @@ INIT_PARAMS = {
     "GPRegressor": [{"kernel": "constant * rbf + white"}],
     "StudentTProcessRegressor": [{"kernel": "rbf + white"}],
     "SparseSpectrumGPRegressor": [{"n_components": 64, "random_state": 0}],
+    # Larq (skbridge.estimators.bnn): a small binary MLP, a few epochs, seeded; one engine each.
+    "BinaryNetClassifier": [
+        {"hidden_units": (32,), "epochs": 5, "batch_size": 16, "random_state": 0},
+        {"hidden_units": (32,), "epochs": 5, "batch_size": 16, "random_state": 0,
+         "inference": "bitpacked"},
+    ],
     # Neural engine (skbridge.estimators.neural): a small MLP, a few epochs, seeded; both backends.
     **{
         name: [{"module_params": {"hidden_units": (32,)}, "epochs": 5, "batch_size": 16,
