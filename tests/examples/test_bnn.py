@@ -1,25 +1,16 @@
 """The BNN example runs and shows what its docs page claims."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.examples._loading import load_example
 
 
 def test_bnn_example(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     pytest.importorskip("skbridge.estimators.bnn")
     pytest.importorskip("larq_compute_engine")
-    module = _load("plot_bnn_digits")
+    module = load_example("plot_bnn_digits")
     output = tmp_path / "figure.png"
     results = module.main(["--output", str(output), "--repeats", "5"])
     assert output.stat().st_size > 10_000

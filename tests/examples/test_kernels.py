@@ -1,23 +1,14 @@
 """The kernel-approximation example runs and shows what its docs page claims."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.examples._loading import load_example
 
 
 def test_kernel_approximation_example(tmp_path, capsys):
     pytest.importorskip("matplotlib")
-    module = _load("plot_kernel_approximation")
+    module = load_example("plot_kernel_approximation")
     output = tmp_path / "figure.png"
     results, curves = module.main(["--output", str(output)])
     assert output.stat().st_size > 10_000

@@ -1,20 +1,10 @@
 """examples/munge_titanic.py runs and shows what the docs page says."""
 
-import importlib.util
-from pathlib import Path
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.examples._loading import load_example
 
 
 def test_munge_titanic_example(tmp_path, capsys):
-    results = _load("munge_titanic").main(["--state", str(tmp_path / "state.json")])
+    results = load_example("munge_titanic").main(["--state", str(tmp_path / "state.json")])
     printed = capsys.readouterr().out
     assert "What AutoMunger inferred" in printed and "Drift report" in printed
     assert results["replay_identical"]

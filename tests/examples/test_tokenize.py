@@ -1,23 +1,14 @@
 """The text-classification example runs and shows what its docs page claims."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.examples._loading import load_example
 
 
 def test_text_classification_example(capsys):
     pytest.importorskip("tokenizers")
-    module = _load("text_classification")
+    module = load_example("text_classification")
     # A smaller sample and grid than the script's defaults, to keep the suite fast.
     module.GRID = {"tokens__model": ["bpe", "wordlevel"], "tokens__vocab_size": [2000]}
     search, results = module.main(["--n-samples", "1500", "--max-chars", "1500", "--cv", "2"])
