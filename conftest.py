@@ -15,6 +15,8 @@ _NEEDS = {
     ],
     "tensorflow": ["skbridge/compat/keras.py"],
     "keras": ["skbridge/estimators/neural/_keras*.py"],
+    "pycocotools": ["skbridge/datasets/_dense.py"],
+    "PIL": ["skbridge/datasets/_dense.py"],
 }
 
 collect_ignore_glob = [
