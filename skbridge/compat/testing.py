@@ -36,7 +36,8 @@ __all__ = [
 # installed); any other ImportError is a bug and propagates.
 OPTIONAL_MODULES = frozenset(
     {"torch", "tensorflow", "tf_keras", "keras", "larq", "larq_compute_engine",
-     "tokenizers", "hydra", "omegaconf", "matplotlib", "numba", "tqdm"}
+     "tokenizers", "hydra", "omegaconf", "matplotlib", "numba", "tqdm", "pycocotools",
+     "PIL"}
 )
 
 # {class name: [init params, ...]}: small and seeded, so the checks run fast.
@@ -86,6 +87,9 @@ INIT_PARAMS = {
     "GPRegressor": [{"kernel": "constant * rbf + white"}],
     "StudentTProcessRegressor": [{"kernel": "rbf + white"}],
     "SparseSpectrumGPRegressor": [{"n_components": 64, "random_state": 0}],
+    # Dense tasks of the neural engine: tiny networks, one epoch.
+    "NeuralNetSegmenter": [{"module_params": {"width": 4}, "epochs": 1, "random_state": 0}],
+    "NeuralNetDetector": [{"module_params": {"width": 4}, "epochs": 1, "random_state": 0}],
     # Larq (skbridge.estimators.bnn): a small binary MLP, a few epochs, seeded; one engine each.
     "BinaryNetClassifier": [
         {"hidden_units": (32,), "epochs": 5, "batch_size": 16, "random_state": 0},

@@ -9,6 +9,12 @@ streaming image dataset, with one parameter set for both backends
 callbacks (:class:`EarlyStopping`, :class:`Checkpoint`,
 :class:`ProgressBar`, :class:`LRScheduler`), checkpoints and
 ``resume_from``, validation splits, ``warm_start`` and ``partial_fit``.
+:class:`NeuralNetSegmenter` (masks in, masks out; ``"unet"``,
+``"fcn_small"``) and :class:`NeuralNetDetector` (boxes in, boxes out;
+``"centernet_small"``) train on the same loop, with their metrics
+(:func:`mean_iou_score`, :func:`detection_map_score` through pycocotools'
+COCO evaluation), scorers for model selection, our own non-maximum
+suppression in numpy, torch and Keras ops, and plots.
 
 Importing this package loads neither PyTorch nor TensorFlow: a backend is
 imported by the first ``fit`` that uses it, and the registries of a
@@ -39,7 +45,16 @@ from ._callbacks import (  # noqa: E402
     LRScheduler,
     ProgressBar,
 )
+from ._dense_estimators import NeuralNetDetector, NeuralNetSegmenter  # noqa: E402
 from ._estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
+from ._metrics import (  # noqa: E402
+    detection_map_score,
+    map50_scorer,
+    mean_iou_score,
+    mean_iou_scorer,
+)
+from ._nms import box_iou, nms_keras, nms_numpy, nms_torch  # noqa: E402
+from ._plotting import plot_detections, plot_segmentation  # noqa: E402
 from ._tasks import TASKS  # noqa: E402
 
 # The lazy registries (below) are attributes and in dir(), but not in __all__, so that
@@ -54,8 +69,20 @@ __all__ = [
     "EarlyStopping",
     "LRScheduler",
     "NeuralNetClassifier",
+    "NeuralNetDetector",
     "NeuralNetRegressor",
+    "NeuralNetSegmenter",
     "ProgressBar",
+    "box_iou",
+    "detection_map_score",
+    "map50_scorer",
+    "mean_iou_score",
+    "mean_iou_scorer",
+    "nms_keras",
+    "nms_numpy",
+    "nms_torch",
+    "plot_detections",
+    "plot_segmentation",
 ]
 
 # Registries of a framework's parts: {name: (module, framework)}, imported on first access.

@@ -12,9 +12,11 @@ from ._data import perfect_square_hint
 
 __all__ = [
     "ACTIVATIONS",
+    "DETECTION_STRIDE",
     "check_activation",
     "lenet5_geometry",
     "needs_images",
+    "padding_to",
     "resnet_strides",
     "shared_doc",
     "units",
@@ -45,6 +47,19 @@ def needs_images(name, input_shape):
             f"or use module='mlp'."
         )
     return shape
+
+
+DETECTION_STRIDE = 4
+"""Detection modules output maps at 1/4 of the (padded) input size, as CenterNet does."""
+
+
+def padding_to(size, multiple):
+    """Pixels to add at the end of an axis of ``size`` to reach a multiple of ``multiple``.
+
+    The dense modules pad their input with zeros (bottom and right) to a size
+    their down- and up-sampling divides, and crop their output back.
+    """
+    return (-int(size)) % int(multiple)
 
 
 def units(hidden_units):
@@ -170,6 +185,57 @@ _DOCS = {
     channels : tuple of int, default=(16, 32, 64)
     blocks_per_stage : int, default=1
 """,
+    "unet": """U-Net: an encoder-decoder of 3x3 convolutions with skip connections.
+
+    ``depth`` encoder blocks (two 3x3 convolutions, batch norm, ReLU; then
+    2x2 max pooling), a bottleneck block, and ``depth`` decoder blocks (a 2x2
+    transposed convolution, concatenation with the encoder block of the same
+    size, two 3x3 convolutions); a 1x1 convolution gives ``n_outputs`` logits
+    per pixel. Inputs are zero-padded to a multiple of ``2 ** depth`` and the
+    output cropped back, so any image size works.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(h, w, c)``.
+    n_outputs : int
+        Classes (logits per pixel).
+    depth : int, default=3
+        Number of poolings.
+    width : int, default=16
+        Channels of the first block; each level doubles them.
+""",
+    "fcn_small": """A small fully convolutional network: three blocks, two poolings, upsampling.
+
+    Blocks of two 3x3 convolutions (batch norm, ReLU) of ``width``,
+    ``2 * width`` and ``4 * width`` channels with 2x2 max pooling between
+    them, a 1x1 convolution to ``n_outputs`` logits, and bilinear upsampling
+    by 4 back to the input size.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(h, w, c)``.
+    n_outputs : int
+        Classes (logits per pixel).
+    width : int, default=32
+""",
+    "centernet_small": """A small CenterNet: single-stage, anchor-free detection by object centres.
+
+    A backbone of 3x3 convolution blocks (``width``, ``2 * width`` and two
+    of ``4 * width`` channels, the last dilated) with two 2x2 poolings, so its
+    map is 1/4 of the input, and three heads on it: a heat map of object
+    centres per class (``n_outputs - 4`` channels, logits), the box size and
+    the sub-pixel offset of the centre (two channels each).
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(h, w, c)``.
+    n_outputs : int
+        Classes + 4.
+    width : int, default=32
+""",
 }
 
 _REFERENCES = {
@@ -179,6 +245,12 @@ _REFERENCES = {
        for large-scale image recognition", ICLR 2015.""",
     "resnet_small": """.. [1] K. He, X. Zhang, S. Ren and J. Sun, "Deep residual learning for
        image recognition", CVPR 2016.""",
+    "unet": """.. [1] O. Ronneberger, P. Fischer and T. Brox, "U-Net: convolutional networks
+       for biomedical image segmentation", MICCAI 2015.""",
+    "fcn_small": """.. [1] J. Long, E. Shelhamer and T. Darrell, "Fully convolutional networks for
+       semantic segmentation", CVPR 2015.""",
+    "centernet_small": """.. [1] X. Zhou, D. Wang and P. Krähenbühl, "Objects as points", 2019,
+       arXiv:1904.07850.""",
 }
 
 

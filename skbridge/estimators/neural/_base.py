@@ -184,7 +184,9 @@ class BaseNeuralNet(RoutedParamsMixin, BaseEstimator):
 
     def _fit(self, X, y, *, reset, classes=None, partial=False):
         regression = self._task_name == "regression"
-        X, y, input_shape = check_fit_data(self, X, y, reset=reset, y_numeric=regression)
+        dense = TASKS[self._task_name].dense
+        X, y, input_shape = check_fit_data(self, X, y, reset=reset, y_numeric=regression,
+                                           dense_y=dense)
         if reset:
             try:
                 y_enc = self._start(y, input_shape, classes)
@@ -213,9 +215,10 @@ class BaseNeuralNet(RoutedParamsMixin, BaseEstimator):
         attribute behind. Returns the encoded ``y``.
         """
         task = TASKS.make(self._task_name)
+        input_shape = tuple(int(s) for s in input_shape)
+        task.input_shape = input_shape
         y_enc, info = task.prepare_y(y) if classes is None else task.prepare_y(y, classes)
         seed = seed_from_random_state(self.random_state)
-        input_shape = tuple(int(s) for s in input_shape)
         n_outputs = int(task.n_outputs(info))
         params = self.get_params(deep=False)
         state, history = None, []

@@ -21,7 +21,10 @@ __all__ = ["PREDICT_BATCH", "DatasetView", "check_fit_data", "check_predict_data
            "eval_batch_size", "is_stream", "iter_batches", "iter_eval_batches"]
 
 PREDICT_BATCH = 1024
-"""Least number of samples per forward pass when evaluating or predicting on arrays."""
+"""Most samples per forward pass when evaluating or predicting on arrays."""
+
+PREDICT_VALUES = 2**17
+"""About how many input values a forward pass of evaluation or prediction takes at most."""
 
 
 def is_dataset(X):
@@ -130,9 +133,15 @@ def eval_batch_size(X, batch_size):
     """Samples per forward pass for evaluation and prediction, shared by the backends.
 
     ``batch_size`` for a stream (never more than one training batch is decoded
-    at a time), at least :data:`PREDICT_BATCH` for arrays (fewer, larger passes).
+    at a time). For arrays, fewer and larger passes: up to :data:`PREDICT_BATCH`
+    samples, but no more than about :data:`PREDICT_VALUES` input values per
+    pass, so that images (whose activation maps are large) keep batches that
+    stay in cache; never fewer than ``batch_size``.
     """
-    return int(batch_size) if is_stream(X) else max(int(batch_size), PREDICT_BATCH)
+    if is_stream(X):
+        return int(batch_size)
+    values = int(np.prod(np.shape(X)[1:])) or 1
+    return max(int(batch_size), min(PREDICT_BATCH, PREDICT_VALUES // values))
 
 
 def iter_eval_batches(X, y, batch_size):
@@ -149,8 +158,33 @@ def _with_channels(X):
     return X[..., np.newaxis] if X.ndim == 3 else X
 
 
-def check_fit_data(estimator, X, y, *, reset, y_numeric):
-    """Validate training data.
+def _check_dense_fit_data(estimator, X, y, reset):
+    """Images and their dense targets (masks, boxes): ``y`` is checked by the task."""
+    name = type(estimator).__name__
+    if is_dataset(X):
+        raise ValueError(
+            f"{name} trains on image arrays (n, h, w[, c]); load the images with "
+            f"lazy=False (a streaming dataset carries class labels, not masks or boxes)."
+        )
+    if y is None:
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    X = check_array(X, allow_nd=True, dtype=np.float32, estimator=estimator)
+    if X.ndim not in (3, 4):
+        raise ValueError(
+            f"{name} takes images (n, h, w) or (n, h, w, c); got X of shape {X.shape}"
+            f"{perfect_square_hint(X.shape[1]) if X.ndim == 2 else ''}."
+        )
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} images but y has {len(y)} targets.")
+    X = _with_channels(_as_float32(X))
+    _forget_features(estimator, reset)
+    if reset:
+        estimator.n_features_in_ = int(np.prod(X.shape[1:]))
+    return X, y, X.shape[1:]
+
+
+def check_fit_data(estimator, X, y, *, reset, y_numeric, dense_y=False):
+    """Validate training data (``dense_y``: masks or boxes, validated by the task).
 
     Returns
     -------
@@ -162,6 +196,8 @@ def check_fit_data(estimator, X, y, *, reset, y_numeric):
     input_shape : tuple of int
         ``(d,)`` or ``(h, w, c)``.
     """
+    if dense_y:
+        return _check_dense_fit_data(estimator, X, y, reset)
     name = type(estimator).__name__
     if is_dataset(X):
         if y is None:

@@ -24,7 +24,9 @@ import numpy as np
 from ...compat.keras import keras3, resolve_device, seeded_keras_rng
 from ...utils import Registry
 from ._data import iter_batches, iter_eval_batches
+from ._keras_dense import centernet, cross_entropy_dice, dice
 from ._keras_modules import make_model
+from ._nms import nms_keras
 
 __all__ = ["KERAS_LOSSES", "KERAS_OPTIMIZERS", "KerasBackend"]
 
@@ -290,6 +292,11 @@ class KerasBackend:
     def predict_raw(self, X, batch_size):
         return self._forward(X, None, batch_size)[0]
 
+    def nms(self, boxes, scores, labels, iou_threshold):
+        """Class-wise non-maximum suppression in Keras ops."""
+        with _keras().device(self.device):
+            return nms_keras(boxes, scores, iou_threshold, labels=labels)
+
     # -- state -------------------------------------------------------------------------
 
     def current_lr(self):
@@ -342,8 +349,11 @@ for _factory in (adam, adamw, sgd, rmsprop, adagrad):
 
 KERAS_LOSSES = Registry("keras loss")
 """Registry of Keras losses: ``cross_entropy``, ``mse``, ``mae`` (``l1``), ``huber``,
-``smooth_l1``, ``nll``, ``bce_with_logits``."""
+``smooth_l1``, ``nll``, ``bce_with_logits``; ``dice``, ``cross_entropy_dice`` and
+``centernet`` for the dense tasks."""
 for _factory in (cross_entropy, mse, huber, smooth_l1, nll, bce_with_logits):
     KERAS_LOSSES.register(_factory)
 KERAS_LOSSES.register(l1, synonyms=("mae",))
+for _factory in (dice, cross_entropy_dice, centernet):
+    KERAS_LOSSES.register(_factory)
 del _factory

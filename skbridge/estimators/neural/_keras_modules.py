@@ -15,6 +15,8 @@ arithmetic and docstrings are shared, in :mod:`._architectures`), so one
 * :func:`vgg_small` (``"vgg_small"``): blocks of 3x3 convolutions and pooling,
   then global average pooling.
 * :func:`resnet_small` (``"resnet_small"``): a CIFAR-style residual network.
+* ``"unet"``, ``"fcn_small"`` (segmentation) and ``"centernet_small"``
+  (detection), from :mod:`._keras_dense`.
 
 Keras is reached only through :mod:`skbridge.compat.keras`. Registry:
 :data:`KERAS_MODULES`.
@@ -32,6 +34,7 @@ from ._architectures import (
     units,
     vgg_pools,
 )
+from ._keras_dense import centernet_small, fcn_small, unet
 
 __all__ = ["ACTIVATIONS", "KERAS_MODULES", "lenet5", "make_model", "mlp", "resnet_small",
            "vgg_small"]
@@ -211,11 +214,12 @@ def make_model(module, input_shape, n_outputs, module_params=None):
 
 
 def _example_args():
-    return ((8, 8, 1), 3)
+    return ((8, 8, 1), 5)
 
 
 KERAS_MODULES = Registry("keras module", example_args=_example_args)
-"""Registry of Keras networks: ``"mlp"``, ``"lenet5"``, ``"vgg_small"``, ``"resnet_small"``."""
-for _builder in (mlp, lenet5, vgg_small, resnet_small):
+"""Registry of Keras networks: ``"mlp"``, ``"lenet5"``, ``"vgg_small"``, ``"resnet_small"``;
+``"unet"``, ``"fcn_small"`` (segmentation) and ``"centernet_small"`` (detection)."""
+for _builder in (mlp, lenet5, vgg_small, resnet_small, unet, fcn_small, centernet_small):
     KERAS_MODULES.register(_builder)
 del _builder

@@ -4,10 +4,11 @@ The training loop (:mod:`~skbridge.estimators.neural._base`) and the backends
 know nothing of labels or targets. A :class:`Task` encodes ``y`` for the
 network, says how many outputs the network needs and which loss it trains
 with by default, and turns the network's raw outputs back into predictions,
-probabilities and a validation metric. Segmentation and detection (part 2)
-add tasks here, not loops.
+probabilities and a validation metric. Segmentation and detection are tasks
+too (:mod:`._dense_tasks`), on the same loop.
 
-Registry: :data:`TASKS` (``"classification"``, ``"regression"``).
+Registry: :data:`TASKS` (``"classification"``, ``"regression"``,
+``"segmentation"``, ``"detection"``).
 """
 
 import numpy as np
@@ -17,68 +18,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ...utils import Registry
+from ._dense_tasks import DetectionTask, SegmentationTask
+from ._task_base import Task
 
-__all__ = ["TASKS", "ClassificationTask", "RegressionTask", "Task"]
-
-
-class Task:
-    """Base of the tasks: encode targets, decode raw network outputs.
-
-    A task is created per ``fit`` and keeps what it learned from ``y``
-    (e.g. ``classes_``); it is plain Python and pickles with the estimator.
-
-    Attributes
-    ----------
-    name : str
-        Registry key.
-    default_loss : str
-        Loss used when the estimator's ``loss`` is None (a name both backends
-        know: ``"cross_entropy"``, ``"mse"``, ...).
-    metric_name : str
-        Name of :meth:`metric` in ``history_`` (``"valid_<metric_name>"``).
-    stratify : bool
-        Whether validation splits are stratified by the encoded target.
-    """
-
-    name = None
-    default_loss = None
-    metric_name = None
-    stratify = False
-
-    def prepare_y(self, y):
-        """Learn the encoding from ``y`` and encode it.
-
-        Returns
-        -------
-        y_encoded : ndarray
-        info : dict
-            What was learned, e.g. ``{"classes": ...}``.
-        """
-        raise NotImplementedError
-
-    def encode_y(self, y):
-        """Encode ``y`` with the encoding learned by :meth:`prepare_y`."""
-        raise NotImplementedError
-
-    def n_outputs(self, info):
-        """Width of the network's output layer."""
-        raise NotImplementedError
-
-    def output_to_prediction(self, raw):
-        """Predictions from raw outputs of shape (n, n_outputs)."""
-        raise NotImplementedError
-
-    def output_to_proba(self, raw):
-        """Probabilities from raw outputs (classification tasks only)."""
-        raise AttributeError(f"The {self.name} task has no probabilities.")
-
-    def output_to_log_proba(self, raw):
-        """Log-probabilities from raw outputs (classification tasks only)."""
-        raise AttributeError(f"The {self.name} task has no probabilities.")
-
-    def metric(self, y_encoded, raw):
-        """Validation metric (higher is better) of raw outputs against encoded ``y``."""
-        raise NotImplementedError
+__all__ = ["TASKS", "ClassificationTask", "DetectionTask", "RegressionTask", "SegmentationTask",
+           "Task"]
 
 
 class ClassificationTask(Task):
@@ -186,6 +130,8 @@ class RegressionTask(Task):
 
 
 TASKS = Registry("task", base=Task, suffix="Task")
-"""Registry of tasks: ``"classification"``, ``"regression"``."""
-TASKS.register(ClassificationTask)
-TASKS.register(RegressionTask)
+"""Registry of tasks: ``"classification"``, ``"regression"``, ``"segmentation"``,
+``"detection"``."""
+for _cls in (ClassificationTask, RegressionTask, SegmentationTask, DetectionTask):
+    TASKS.register(_cls)
+del _cls

@@ -20,6 +20,8 @@ from ...compat import effective_n_threads
 from ...compat.torch import require_torch, resolve_device, seeded_torch_rng
 from ...utils import Registry
 from ._data import batch_slices, eval_batch_size, is_stream, iter_batches
+from ._nms import nms_torch
+from ._torch_dense import CenterNetLoss, CrossEntropyDiceLoss, DiceLoss
 from ._torch_modules import TORCH_MODULES
 
 torch = require_torch(extra="nn", purpose="skbridge.estimators.neural (backend='torch')")
@@ -200,6 +202,8 @@ class TorchBackend:
                 out = self.module(xb)
                 if yb is not None:
                     total += float(self.loss_fn(out, yb)) * len(xb)
+                if out.ndim == 4:  # maps (segmentation, detection): channels last for tasks
+                    out = out.permute(0, 2, 3, 1)
                 outputs.append(out.float().cpu().numpy())
         if not outputs:
             return np.empty((0, 0), dtype=np.float32), 0.0
@@ -213,6 +217,14 @@ class TorchBackend:
         raw, _ = self._forward_batches(X, None, batch_size)
         self._cache = [entry for entry in self._cache if entry[0] is not X]
         return raw
+
+    def nms(self, boxes, scores, labels, iou_threshold):
+        """Class-wise non-maximum suppression in torch, on the backend's device."""
+        def tensor(a):
+            return torch.from_numpy(np.ascontiguousarray(a)).to(self.device)
+
+        keep = nms_torch(tensor(boxes), tensor(scores), iou_threshold, labels=tensor(labels))
+        return keep.cpu().numpy()
 
     # -- state -------------------------------------------------------------------------
 
@@ -278,7 +290,8 @@ for _cls in (torch.optim.Adam, torch.optim.AdamW, torch.optim.SGD, torch.optim.R
 
 TORCH_LOSSES = Registry("torch loss", base=nn.Module, suffix="Loss")
 """Registry of torch losses: ``cross_entropy``, ``mse``, ``mae`` (``l1``), ``huber``,
-``smooth_l1``, ``nll``, ``bce_with_logits``."""
+``smooth_l1``, ``nll``, ``bce_with_logits``; ``dice``, ``cross_entropy_dice`` and
+``centernet`` for the dense tasks."""
 TORCH_LOSSES.register(nn.CrossEntropyLoss)
 TORCH_LOSSES.register(nn.MSELoss)
 TORCH_LOSSES.register(nn.L1Loss, synonyms=("mae",))
@@ -286,3 +299,6 @@ TORCH_LOSSES.register(nn.HuberLoss)
 TORCH_LOSSES.register(nn.SmoothL1Loss)
 TORCH_LOSSES.register(nn.NLLLoss)
 TORCH_LOSSES.register(nn.BCEWithLogitsLoss)
+TORCH_LOSSES.register(DiceLoss)
+TORCH_LOSSES.register(CrossEntropyDiceLoss)
+TORCH_LOSSES.register(CenterNetLoss)

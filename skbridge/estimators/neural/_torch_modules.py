@@ -12,6 +12,8 @@ the channels once, when it converts the data.
 * :class:`VGGSmall` (``"vgg_small"``): blocks of 3x3 convolutions and pooling,
   then global average pooling.
 * :class:`ResNetSmall` (``"resnet_small"``): a CIFAR-style residual network.
+* ``"unet"``, ``"fcn_small"`` (segmentation) and ``"centernet_small"``
+  (detection), from :mod:`._torch_dense`.
 
 Shapes, padding and pooling arithmetic and the docstrings are shared with the
 Keras builders (:mod:`._architectures`).
@@ -30,6 +32,7 @@ from ._architectures import (
     units,
     vgg_pools,
 )
+from ._torch_dense import CenterNetSmall, FCNSmall, UNet
 
 torch = require_torch(extra="nn", purpose="skbridge.estimators.neural (backend='torch')")
 nn = torch.nn
@@ -173,8 +176,9 @@ class ResNetSmall(nn.Module):
 
 TORCH_MODULES = Registry(
     "torch module", base=nn.Module,
-    example_kwargs=lambda: {"input_shape": (8, 8, 1), "n_outputs": 3},
+    example_kwargs=lambda: {"input_shape": (8, 8, 1), "n_outputs": 5},
 )
-"""Registry of torch networks: ``"mlp"``, ``"lenet5"``, ``"vgg_small"``, ``"resnet_small"``."""
-for _cls in (MLP, LeNet5, VGGSmall, ResNetSmall):
+"""Registry of torch networks: ``"mlp"``, ``"lenet5"``, ``"vgg_small"``, ``"resnet_small"``;
+``"unet"``, ``"fcn_small"`` (segmentation) and ``"centernet_small"`` (detection)."""
+for _cls in (MLP, LeNet5, VGGSmall, ResNetSmall, UNet, FCNSmall, CenterNetSmall):
     TORCH_MODULES.register(_cls)

@@ -229,8 +229,8 @@ def test_error_conv_net_on_tables(digits):
 
 def test_error_unknown_module_lists_the_known_ones(digits):
     X, y = digits
-    with pytest.raises(ValueError, match=r"Unknown torch module 'lenet'; choose one of "
-                                         r"\['lenet5', 'mlp', 'resnetsmall', 'vggsmall'\]"):
+    known = r"\['centernetsmall', 'fcnsmall', 'lenet5', 'mlp', 'resnetsmall', 'unet', 'vggsmall'\]"
+    with pytest.raises(ValueError, match=r"Unknown torch module 'lenet'; choose one of " + known):
         NeuralNetClassifier(module="lenet", epochs=1).fit(X, y)
 
 

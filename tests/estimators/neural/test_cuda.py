@@ -60,3 +60,22 @@ def test_gpu_warm_start_continues(digits):
     first = len(net.history_)
     net.fit(X_train, y_train)
     assert len(net.history_) == 2 * first
+
+
+def test_gpu_segmenter_and_detector():
+    from skbridge.datasets import make_shapes
+    from skbridge.estimators.neural import NeuralNetDetector, NeuralNetSegmenter
+
+    X, masks = make_shapes(64, 32, task="segmentation", return_X_y=True, random_state=0)
+    seg = NeuralNetSegmenter(module_params={"width": 8}, epochs=2, device="cuda",
+                             random_state=0).fit(X, masks)
+    assert next(seg.module_.parameters()).device.type == "cuda"
+    assert seg.predict(X[:4]).shape == (4, 32, 32)
+    again = pickle.loads(pickle.dumps(seg))
+    np.testing.assert_allclose(again.predict_proba(X[:4]), seg.predict_proba(X[:4]),
+                               rtol=1e-4, atol=1e-5)
+    X, boxes = make_shapes(64, 32, task="detection", return_X_y=True, random_state=0)
+    det = NeuralNetDetector(module_params={"width": 8}, epochs=2, device="cuda",
+                            score_threshold=0.05, random_state=0).fit(X, boxes)
+    predictions = det.predict(X[:4])  # NMS in torch on the GPU
+    assert len(predictions) == 4 and 0.0 <= det.score(X, boxes) <= 1.0

@@ -114,6 +114,8 @@ def test_evaluation_batches_of_arrays_and_streams():
     X = np.zeros((3000, 2), dtype=np.float32)
     assert eval_batch_size(X, 32) == PREDICT_BATCH and eval_batch_size(X, 4096) == 4096
     assert [len(b) for b, _ in iter_eval_batches(X, None, 32)] == [1024, 1024, 952]
+    images = np.zeros((100, 64, 64, 3), dtype=np.float32)  # 12,288 values each
+    assert eval_batch_size(images, 4) == 10 and eval_batch_size(images, 32) == 32
     data = FakeImageDataset(np.zeros((50, 4, 4), dtype=np.float32), np.arange(50))
     view = DatasetView(data, np.arange(50), (4, 4, 1))
     assert eval_batch_size(view, 16) == 16  # a stream: one training batch at a time

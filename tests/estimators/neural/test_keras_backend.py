@@ -287,6 +287,8 @@ def test_builders_compute_what_the_torch_modules_compute(name, shape, params):
 def test_every_builder_adapts_to_the_image_size():
     for shape in ((8, 8, 1), (28, 28, 1), (5, 7, 3)):
         for name in KERAS_MODULES:
+            if name.replace("_", "") in ("unet", "fcnsmall", "centernetsmall"):
+                continue  # maps, not vectors: tests/estimators/neural/test_keras_dense.py
             model = KERAS_MODULES.make(name, None, shape, 4)
             assert model.output_shape == (None, 4), (name, shape)
 
