@@ -40,7 +40,8 @@ Targets: ours / hand-written <= 1.10 and ours (keras) / raw Keras <= 1.10;
 skorch / ours > 1 (faster than skorch). The table is also written to
 ``benchmarks/results/neural.csv`` (git-ignored).
 
-Run with ``python benchmarks/neural.py [--quick] [--threads N] [--no-anchors]``.
+Run with ``python benchmarks/neural.py [--quick] [--threads N] [--no-anchors]``;
+``--dense`` runs the segmenter and detector benchmark (``benchmarks/neural_dense.py``).
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed for this process and the
 anchors' (the script re-executes itself without them).
 """
@@ -501,7 +502,20 @@ def main(argv=None):
     parser.add_argument("--models", default=",".join(MODELS), help="lenet5,mlp")
     parser.add_argument("--backends", default="torch,keras", help="torch,keras")
     parser.add_argument("--no-anchors", action="store_true", help="ours only (no skorch)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--dense", action="store_true",
+                        help="the segmenter and detector instead (benchmarks/neural_dense.py; "
+                             "--quick and --threads apply)")
+    args, rest = parser.parse_known_args(argv)
+    if args.dense:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("neural_dense", HERE / "neural_dense.py")
+        dense = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(dense)
+        return dense.main([*(["--quick"] if args.quick else []),
+                           "--threads", str(args.threads), *rest])
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     quick = args.quick
     cfg = {
