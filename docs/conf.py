@@ -1,7 +1,8 @@
 """Sphinx configuration for the scikit-bridge documentation.
 
-Build with ``make docs`` (which first draws ``_static/kernel_approximation.png``
-from ``examples/plot_kernel_approximation.py``) or directly with::
+Build with ``make docs`` (it changes no tracked file: the figures in
+``_static`` are committed, each drawn by its example's ``--output``) or
+directly with::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 

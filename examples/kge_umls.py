@@ -5,7 +5,8 @@ model learns embeddings of the 135 UMLS concepts, is evaluated with the filtered
 protocol, calibrated into probabilities, asked for likely new facts, and its
 entity embeddings are clustered and drawn in 2-D (``--output``, a PNG).
 
-Run with ``python examples/kge_umls.py [--output kge_umls.png]`` (about 10 s).
+Run with ``python examples/kge_umls.py [--output kge_umls.png]`` (about 10 s); without
+``--output`` no figure is written.
 """
 
 import argparse
@@ -16,7 +17,8 @@ from sklearn.cluster import KMeans
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default="kge_umls.png", help="where to save the figure")
+    parser.add_argument("--output", default=None,
+                        help="where to save the figure (none is written without it)")
     args = parser.parse_args(argv)
 
     from skbridge.datasets import load_umls

@@ -277,6 +277,14 @@ def stream_filter(func, kw_args=None):
     return StreamPipe(func=func, op="filter", kw_args=kw_args)
 
 
+def _check_size(size, name="size"):
+    """Refuse a batch or window size that would yield nothing or loop forever."""
+    if isinstance(size, bool) or not isinstance(size, Integral) or size < 1:
+        raise ValueError(
+            f"{name} must be a positive integer (items per batch or window); got {size!r}."
+        )
+
+
 def stream_batch(size, collate="list", drop_last=False):
     """A stream pipe grouping ``size`` consecutive items.
 
@@ -299,6 +307,7 @@ def stream_batch(size, collate="list", drop_last=False):
     >>> [b.tolist() for b in stream_batch(2, collate="stack")([[1, 2], [3, 4], [5, 6]])]
     [[[1, 2], [3, 4]], [[5, 6]]]
     """
+    _check_size(size)
     return StreamPipe(op="batch", size=size, collate=collate, drop_last=drop_last)
 
 
@@ -324,4 +333,6 @@ def stream_window(size, step=1, collate="list"):
     >>> list(stream_window(3)(range(5)))
     [[0, 1, 2], [1, 2, 3], [2, 3, 4]]
     """
+    _check_size(size)
+    _check_size(step, "step")
     return StreamPipe(op="window", size=size, step=step, collate=collate)

@@ -7,6 +7,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ..compat import HasMethods, Interval, fit_context
@@ -187,6 +188,41 @@ class StreamLearner(BaseEstimator):
         if hasattr(X, "shape"):
             X = [X]
         return self._predict(X, "predict")
+
+    def score(self, X, y=None, sample_weight=None):
+        """Accuracy (classifier) or R² (regressor) of the predictions of a stream.
+
+        Parameters
+        ----------
+        X : iterable
+            The stream, giving ``(X_chunk, y_chunk)`` items after the pipe; or
+            an array with ``y`` (taken in chunks, as in :meth:`fit`), which is
+            how ``cross_val_score`` calls it.
+        y : array-like, default=None
+            Targets, when ``X`` is an array.
+        sample_weight : array-like, default=None
+            Weights of the samples, in stream order.
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self)
+        stream = iter_chunks(X, y) if y is not None else X
+        truth, predictions = [], []
+        for i, item in enumerate(self._items(stream)):
+            if not (isinstance(item, tuple) and len(item) == 2):
+                raise ValueError(
+                    "StreamLearner.score needs a stream of (X_chunk, y_chunk) pairs after the "
+                    f"pipe; item {i} is a {type(item).__name__}."
+                )
+            truth.append(np.asarray(item[1]))
+            predictions.append(self.estimator_.predict(item[0]))
+        if not truth:
+            raise ValueError("StreamLearner.score got an empty stream: nothing to score.")
+        metric = accuracy_score if is_classifier(self.estimator_) else r2_score
+        return float(metric(np.concatenate(truth), np.concatenate(predictions),
+                            sample_weight=sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

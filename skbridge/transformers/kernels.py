@@ -214,7 +214,8 @@ class _RandomFeatureSampler(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         "gamma": [StrOptions({"scale"}), Interval(Real, 0.0, None, closed="neither")],
         "nu": [Interval(Real, 0.0, None, closed="neither")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [Integral, None],
+        "n_jobs": [Interval(Integral, None, -1, closed="right"),
+                   Interval(Integral, 1, None, closed="left"), None],  # joblib's: 0 means nothing
         "random_state": ["random_state"],
     }
 

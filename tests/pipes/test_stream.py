@@ -44,3 +44,11 @@ def test_stream_operations():
         StreamPipe(op="batch").transform([1])
     with pytest.raises(TypeError, match="needs an iterable"):
         stream_map(abs).transform(3)
+
+
+@pytest.mark.parametrize("make", [lambda: stream_batch(0), lambda: stream_batch(-2),
+                                  lambda: stream_batch(1.5), lambda: stream_window(0),
+                                  lambda: stream_window(3, step=0)])
+def test_sizes_that_would_yield_nothing_are_refused(make):
+    with pytest.raises(ValueError, match="positive integer"):
+        make()

@@ -79,3 +79,22 @@ def test_stream_classifier_with_classes():
     learner.fit(X, y)
     assert (learner.predict(X) == y).mean() > 0.9
     assert learner.n_samples_seen_ == 1200
+
+
+def test_stream_learner_scores_and_cross_validates():
+    from sklearn.datasets import make_classification, make_regression
+    from sklearn.linear_model import SGDClassifier, SGDRegressor
+    from sklearn.model_selection import cross_val_score
+
+    from skbridge.pipes import StreamLearner
+
+    X, y = make_regression(n_samples=3000, n_features=4, noise=0.1, random_state=0)
+    learner = StreamLearner(estimator=SGDRegressor(random_state=0), n_epochs=3)
+    scores = cross_val_score(learner, X, y / y.std(), cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.95
+    X, y = make_classification(n_samples=3000, n_features=6, random_state=0)
+    learner = StreamLearner(estimator=SGDClassifier(random_state=0), classes=[0, 1])
+    accuracy = learner.fit(X, y).score(X, y)
+    assert accuracy == pytest.approx(np.mean(learner.predict(X) == y))
+    with pytest.raises(ValueError, match="empty stream"):
+        learner.score(iter([]))

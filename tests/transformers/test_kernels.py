@@ -341,3 +341,12 @@ def test_bad_parameters_are_named(Sampler, params, match):
 def test_transform_before_fit_says_so(Sampler):
     with pytest.raises(NotFittedError, match="not fitted yet"):
         Sampler().transform(np.ones((2, 3)))
+
+
+def test_n_jobs_zero_is_refused():
+    from skbridge.transformers import FastfoodSampler
+
+    X = np.random.default_rng(0).normal(size=(20, 4))
+    with pytest.raises(ValueError, match="n_jobs"):
+        FastfoodSampler(n_jobs=0).fit(X)
+    FastfoodSampler(n_components=8, n_jobs=-1, random_state=0).fit(X)  # all cores: fine

@@ -238,7 +238,8 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         "ml_infill_max_iter": [Interval(Integral, 1, None, closed="left")],
         "ml_infill_tol": [Interval(Real, 0, None, closed="left")],
         "ml_infill_max_samples": [Interval(Integral, 1, None, closed="left"), None],
-        "n_jobs": [Integral, None],
+        "n_jobs": [Interval(Integral, None, -1, closed="right"),
+                   Interval(Integral, 1, None, closed="left"), None],  # joblib's: 0 means nothing
         "nan_markers": ["boolean"],
         "powertransform": ["boolean"],
         "column_policy": [StrOptions({"strict", "align"})],
