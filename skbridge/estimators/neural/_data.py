@@ -154,6 +154,10 @@ def _as_float32(X):
     return X if X.flags.writeable else X.copy()
 
 
+def _with_channels_shape(shape):
+    return (*shape, 1) if len(shape) == 2 else tuple(shape)
+
+
 def _with_channels(X):
     return X[..., np.newaxis] if X.ndim == 3 else X
 
@@ -258,12 +262,16 @@ def check_predict_data(estimator, X):
             )
         return DatasetView(X, np.arange(len(X)), shape)
     if getattr(X, "ndim", 2) >= 3:
+        given = tuple(np.shape(X))
         X = _with_channels(_as_float32(check_array(X, allow_nd=True, dtype=np.float32,
                                                    estimator=estimator)))
         if X.shape[1:] != fitted:
+            one = given in (fitted, fitted[:2]) or _with_channels_shape(given) == fitted
+            hint = (" It looks like one image without the batch axis: pass X[np.newaxis] "
+                    "(a batch of one)." if one else "")
             raise ValueError(
                 f"X has shape {X.shape}, i.e. images of shape {X.shape[1:]}, but this {name} "
-                f"was fitted on {_describe(fitted)}."
+                f"was fitted on {_describe(fitted)}.{hint}"
             )
         return X
     if len(fitted) > 1 and getattr(X, "ndim", None) == 2:

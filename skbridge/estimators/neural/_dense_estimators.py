@@ -190,6 +190,17 @@ class NeuralNetDetector(_DenseNet):
         del params["self"]
         self._set_common(**params)
 
+    def _run_epochs(self, *args, **kwargs):
+        # The validation metric decodes as predict does: this estimator's settings.
+        task = self._task
+        task.score_threshold, task.iou_threshold = self.score_threshold, self.iou_threshold
+        task.max_detections = self.max_detections
+        task.nms = self._get_backend().nms  # validation decodes with the backend's NMS
+        try:
+            return super()._run_epochs(*args, **kwargs)
+        finally:
+            task.nms = None  # the backend's NMS is not part of the pickled task
+
     def predict(self, X):
         """Boxes per image: ``{"boxes", "labels", "scores"}``, best first.
 

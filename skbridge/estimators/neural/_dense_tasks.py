@@ -124,7 +124,12 @@ class DetectionTask(Task):
     dense = True
     stride = DETECTION_STRIDE
 
+    # What output_to_prediction uses in the validation metric; the detector sets them.
+    score_threshold, iou_threshold, max_detections, nms = 0.3, 0.5, 100, None
+
     def _check(self, y):
+        if not isinstance(y, (list, tuple)) and hasattr(y, "__len__") and not hasattr(y, "keys"):
+            y = list(y)  # an object array or a Series of dicts, as scikit-learn may index y
         return check_boxes(y, len(y), tuple(self.input_shape[:2]))
 
     def _grid(self):
@@ -202,7 +207,7 @@ class DetectionTask(Task):
             scores = heat[i, iy, ix, ch]
             order = np.argsort(-scores, kind="stable")[:max(4 * max_detections, 100)]
             iy, ix, ch, scores = iy[order], ix[order], ch[order], scores[order]
-            size = raw[i, iy, ix, k:k + 2] * self.stride
+            size = np.maximum(raw[i, iy, ix, k:k + 2], 0.0) * self.stride  # never inverted
             cx = (ix + raw[i, iy, ix, k + 2]) * self.stride
             cy = (iy + raw[i, iy, ix, k + 3]) * self.stride
             boxes = np.stack([cx - size[:, 0] / 2, cy - size[:, 1] / 2,
@@ -236,7 +241,10 @@ class DetectionTask(Task):
         truth = self.decode_targets(y_encoded)
         if not any(len(t["labels"]) for t in truth):
             return float("nan")
-        return float(detection_map_score(truth, self.output_to_prediction(raw)))
+        predictions = self.output_to_prediction(
+            raw, score_threshold=self.score_threshold, iou_threshold=self.iou_threshold,
+            max_detections=self.max_detections, nms=self.nms)
+        return float(detection_map_score(truth, predictions))
 
 
 def _numpy_nms(boxes, scores, labels, iou_threshold):

@@ -214,3 +214,29 @@ def test_scikit_learn_api_checks_that_apply_to_image_estimators(Estimator):
                   checks.check_set_params, checks.check_parameters_default_constructible):
         check(name, estimator)
     assert repr(estimator).startswith(name)
+
+
+def test_decoded_boxes_are_never_inverted_and_validation_uses_the_settings(det_data):
+    X, y = det_data
+    det = NeuralNetDetector(**{**DET_SMALL, "epochs": 1}, score_threshold=0.05).fit(X, y)
+    raw = det._predict_raw(X[:8])
+    raw[..., -4:-2] = -1.0  # a network predicting negative sizes
+    for p in det._task.output_to_prediction(raw, score_threshold=0.0):
+        assert (p["boxes"][:, 2] >= p["boxes"][:, 0]).all()
+        assert (p["boxes"][:, 3] >= p["boxes"][:, 1]).all()
+    assert 0.0 <= det.score(X, y) <= 1.0
+    det = NeuralNetDetector(**DET_SMALL, score_threshold=0.01, max_detections=2,
+                            validation_fraction=0.25).fit(X, y)
+    assert (det._task.score_threshold, det._task.max_detections) == (0.01, 2)
+    assert det._task.nms is None  # nothing of the backend in the pickled task
+    pickle.dumps(det)
+
+
+def test_targets_as_an_object_array_and_one_image_hint(det_data, seg_data):
+    X, y = det_data
+    det = NeuralNetDetector(**{**DET_SMALL, "epochs": 1}).fit(X, np.array(y, dtype=object))
+    assert len(det.predict(X[:2])) == 2
+    X, masks = seg_data
+    seg = NeuralNetSegmenter(**{**SEG_SMALL, "epochs": 1}).fit(X, masks)
+    with pytest.raises(ValueError, match=r"one image without the batch axis.*X\[np.newaxis\]"):
+        seg.predict(X[0])
