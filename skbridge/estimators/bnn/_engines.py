@@ -134,8 +134,8 @@ class LCEEngine:
         lce = _lce()
         X = _probe_inputs(model)
         try:
-            flatbuffer = lce.convert_keras_model(model)
-            got = np.argmax(_run_lce(flatbuffer, X), axis=1)
+            engine = cls(lce.convert_keras_model(model), num_threads=num_threads)
+            got = np.argmax(engine.predict_proba(X), axis=1)
         except Exception as exc:
             layer, layer_exc = _unconvertible_layer(model, X, lce.convert_keras_model)
             where = (f"layer {layer.name!r} ({type(layer).__name__})" if layer is not None
@@ -161,7 +161,7 @@ class LCEEngine:
                 f"converted differently. Use inference='keras', or sign quantizers "
                 f"('ste_sign', 'approx_sign', 'swish_sign') in the binary layers."
             )
-        return cls(flatbuffer, num_threads=num_threads)
+        return engine
 
     @property
     def nbytes(self):

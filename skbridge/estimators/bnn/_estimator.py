@@ -329,8 +329,6 @@ class BinaryNetClassifier(ClassifierMixin, BaseEstimator):
     def _fit(self, X, y, *, reset, epochs, classes=None):
         X = self._check_X(X, reset=reset)
         y, classes = self._check_y(y, classes, reset=reset)
-        if not np.isfinite(X).all():
-            raise ValueError("X contains NaN or infinity; impute or drop those values first.")
         if reset:
             self._start(X, classes)
         y_enc = np.searchsorted(self.classes_, y).astype(np.int32)
@@ -440,9 +438,7 @@ class BinaryNetClassifier(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        X = self._check_X(X, reset=False)
-        if not np.isfinite(X).all():
-            raise ValueError("X contains NaN or infinity; impute or drop those values first.")
+        X = self._check_X(X, reset=False)  # refuses NaN and infinity (check_array)
         return np.asarray(self._engine().predict_proba(X), dtype=np.float64)
 
     def predict(self, X):

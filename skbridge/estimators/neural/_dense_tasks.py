@@ -22,17 +22,9 @@ from ._architectures import DETECTION_STRIDE
 from ._metrics import detection_map_score, mean_iou_score
 from ._nms import nms_numpy
 from ._targets import check_boxes, check_masks
-from ._task_base import Task
+from ._task_base import Task, softmax
 
 __all__ = ["DetectionTask", "SegmentationTask"]
-
-
-def _softmax_last(raw):
-    z = np.asarray(raw, dtype=np.float64)
-    z = z - z.max(axis=-1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=-1, keepdims=True)
-    return z
 
 
 class SegmentationTask(Task):
@@ -68,10 +60,12 @@ class SegmentationTask(Task):
                 f"The masks hold a single class ({self.classes_.tolist()}): segmentation needs "
                 "at least two (e.g. background 0 and one object class)."
             )
-        return self.encode_y(masks), {"classes": self.classes_}
+        return self._encode(masks), {"classes": self.classes_}
 
     def encode_y(self, y):
-        masks = self._check(y)
+        return self._encode(self._check(y))
+
+    def _encode(self, masks):
         unseen = np.setdiff1d(np.unique(masks), self.classes_)
         if len(unseen):
             raise ValueError(
@@ -85,7 +79,7 @@ class SegmentationTask(Task):
         return len(info["classes"])
 
     def output_to_proba(self, raw):
-        return _softmax_last(raw)
+        return softmax(raw)
 
     def output_to_prediction(self, raw):
         return self.classes_[np.asarray(raw).argmax(axis=-1)]
@@ -144,10 +138,12 @@ class DetectionTask(Task):
         self.classes_ = found if classes is None else np.unique(np.asarray(classes))
         if len(self.classes_) == 0:
             raise ValueError("y holds no boxes at all: detection needs some annotated objects.")
-        return self.encode_y(targets), {"classes": self.classes_}
+        return self._encode(targets), {"classes": self.classes_}
 
     def encode_y(self, y):
-        targets = self._check(y)
+        return self._encode(self._check(y))
+
+    def _encode(self, targets):
         k = len(self.classes_)
         gh, gw = self._grid()
         out = np.zeros((len(targets), gh, gw, k + 5), dtype=np.float32)

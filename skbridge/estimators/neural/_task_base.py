@@ -1,6 +1,27 @@
 """The base of the tasks: what the loop asks of a kind of target."""
 
-__all__ = ["Task"]
+import numpy as np
+
+__all__ = ["Task", "softmax"]
+
+
+def softmax(raw):
+    """Softmax over the last axis (classes), in float64.
+
+    Parameters
+    ----------
+    raw : array-like of shape (..., n_classes)
+        Logits: ``(n, n_classes)`` for classifiers, ``(n, h, w, n_classes)`` per pixel.
+
+    Returns
+    -------
+    proba : ndarray of the same shape
+    """
+    z = np.asarray(raw, dtype=np.float64)
+    z = z - z.max(axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=-1, keepdims=True)
+    return z
 
 
 class Task:

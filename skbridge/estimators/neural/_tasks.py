@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ...utils import Registry
 from ._dense_tasks import DetectionTask, SegmentationTask
-from ._task_base import Task
+from ._task_base import Task, softmax
 
 __all__ = ["TASKS", "ClassificationTask", "DetectionTask", "RegressionTask", "SegmentationTask",
            "Task"]
@@ -70,11 +70,7 @@ class ClassificationTask(Task):
         return len(info["classes"])
 
     def output_to_proba(self, raw):
-        z = np.asarray(raw, dtype=np.float64)
-        z = z - z.max(axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
-        return z
+        return softmax(raw)
 
     def output_to_log_proba(self, raw):
         z = np.asarray(raw, dtype=np.float64)
