@@ -14,6 +14,10 @@ install. The KGE models use these helpers now; the neural engine will too.
 * :func:`cpu_state` and :func:`restore_cpu_state`: the bodies of
   ``__getstate__`` and ``__setstate__`` (skorch's pattern: modules and
   optimizer states moved to CPU, so pickles load on machines without a GPU).
+* :func:`plain_state` and :func:`restore_plain_state`: the same with the state
+  as plain data (numpy arrays and builtins, no torch object), which skops saves
+  as well as pickle; :func:`tensors_to_arrays`, :func:`arrays_to_tensors` and
+  :func:`tensor_attributes_state` / :func:`restore_tensor_attributes` convert.
 """
 
 import contextlib
@@ -25,14 +29,20 @@ from sklearn.utils import check_random_state
 from .optional import import_optional
 
 __all__ = [
+    "arrays_to_tensors",
     "cpu_state",
     "make_generator",
     "module_to_cpu",
+    "plain_state",
     "require_torch",
     "resolve_device",
     "restore_cpu_state",
+    "restore_plain_state",
+    "restore_tensor_attributes",
     "seed_from_random_state",
     "seeded_torch_rng",
+    "tensor_attributes_state",
+    "tensors_to_arrays",
     "tensors_to_cpu",
 ]
 
@@ -355,3 +365,225 @@ def restore_cpu_state(estimator, state, make_optimizers=None):
             optimizer = factory()
             optimizer.load_state_dict(saved[name])
             setattr(estimator, name, optimizer)
+
+
+
+# ------------------------------------------------------- plain-data state (skops)
+
+
+def tensors_to_arrays(obj):
+    """Copy of a nest of dicts, lists and tuples with every tensor as a numpy array.
+
+    Parameters
+    ----------
+    obj : object
+        A tensor, or mappings (a ``state_dict``), lists and tuples holding
+        tensors; mappings come back as dicts, other leaves as they are.
+
+    Returns
+    -------
+    obj : object
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skbridge.compat.torch import tensors_to_arrays
+    >>> tensors_to_arrays({"w": torch.ones(2), "step": 3})
+    {'w': array([1., 1.], dtype=float32), 'step': 3}
+    """
+    torch = require_torch()
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().cpu().numpy().copy()
+    if isinstance(obj, dict):
+        return {key: tensors_to_arrays(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(tensors_to_arrays(value) for value in obj)
+    return obj
+
+
+def arrays_to_tensors(obj, device="cpu"):
+    """The inverse of :func:`tensors_to_arrays`: every array of the nest as a tensor.
+
+    Parameters
+    ----------
+    obj : object
+        Arrays in dicts, lists and tuples.
+    device : str or torch.device, default="cpu"
+
+    Returns
+    -------
+    obj : object
+    """
+    torch = require_torch()
+    if isinstance(obj, np.ndarray):
+        return torch.from_numpy(np.array(obj, copy=True)).to(device)
+    if isinstance(obj, dict):
+        return {key: arrays_to_tensors(value, device) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(arrays_to_tensors(value, device) for value in obj)
+    return obj
+
+
+def _module_state(module):
+    return {"state_dict": tensors_to_arrays(dict(module.state_dict())),
+            "training": bool(module.training)}
+
+
+def _load_module_state(module, state):
+    try:
+        module.load_state_dict(arrays_to_tensors(state["state_dict"]))
+    except (RuntimeError, KeyError) as exc:
+        raise ValueError(
+            f"The saved weights do not fit the {type(module).__name__} rebuilt from the "
+            f"estimator's parameters (saved from another network?): {exc}"
+        ) from exc
+    module.train(state["training"])
+
+
+def _optimizer_state(optimizer):
+    saved = optimizer.state_dict()  # tuples (Adam's betas) as lists, ids as str keys
+    groups = [{key: (list(value) if isinstance(value, tuple) else value)
+               for key, value in group.items()} for group in saved["param_groups"]]
+    return {"state": {str(key): tensors_to_arrays(dict(value))
+                      for key, value in saved["state"].items()}, "param_groups": groups}
+
+
+def _load_optimizer_state(optimizer, state):
+    groups = [{key: (tuple(value) if isinstance(value, list) and key != "params" else value)
+               for key, value in group.items()} for group in state["param_groups"]]
+    restored = {int(key): arrays_to_tensors(value) for key, value in state["state"].items()}
+    optimizer.load_state_dict({"state": restored, "param_groups": groups})
+
+
+def tensor_attributes_state(obj):
+    """``obj.__dict__`` with its tensor attributes as arrays: a plain ``__getstate__``.
+
+    Parameters
+    ----------
+    obj : object
+        An object holding tensors in some attributes (a fitted sampler).
+
+    Returns
+    -------
+    state : dict
+        A copy of ``obj.__dict__``; the converted attributes are listed under
+        ``"_tensor_attributes"`` for :func:`restore_tensor_attributes`.
+    """
+    torch = require_torch()
+    state = obj.__dict__.copy()
+    names = sorted(k for k, v in state.items() if isinstance(v, torch.Tensor))
+    for name in names:
+        state[name] = tensors_to_arrays(state[name])
+    state["_tensor_attributes"] = names
+    return state
+
+
+def restore_tensor_attributes(obj, state):
+    """Restore a :func:`tensor_attributes_state` into ``obj.__dict__`` (a ``__setstate__``).
+
+    Parameters
+    ----------
+    obj : object
+    state : dict
+        From :func:`tensor_attributes_state` (it is not changed).
+    """
+    state = dict(state)
+    for name in state.pop("_tensor_attributes", ()):
+        state[name] = arrays_to_tensors(state[name])
+    obj.__dict__.update(state)
+
+
+def _plain_key(name):
+    return f"_{name.rstrip('_')}_plain"
+
+
+def plain_state(estimator, *, modules=("module_",), optimizers=("optimizer_",),
+                devices=("device_",)):
+    """The state of a fitted torch estimator as plain data, for skops and pickle.
+
+    The body of ``__getstate__``, like :func:`cpu_state`, but with no torch
+    object left: each module (optimizer) is replaced by ``None`` and its
+    ``state_dict`` as numpy arrays (and its training mode) is saved under
+    ``_<name>_plain``; devices become ``"cpu"``. :func:`restore_plain_state`
+    rebuilds them with the estimator's own factories.
+
+    Parameters
+    ----------
+    estimator : object
+        The estimator; its ``__dict__`` is copied, not changed.
+    modules, optimizers, devices : tuple of str, default=("module_",), ("optimizer_",), ("device_",)
+        Attributes holding modules, optimizers and devices; missing ones are skipped.
+
+    Returns
+    -------
+    state : dict
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skbridge.compat.torch import plain_state, restore_plain_state
+    >>> class Net:
+    ...     def __init__(self):
+    ...         self.module_ = self.make_module()
+    ...         self.optimizer_ = self.make_optimizer()
+    ...     def make_module(self):
+    ...         return torch.nn.Linear(2, 1)
+    ...     def make_optimizer(self):
+    ...         return torch.optim.SGD(self.module_.parameters(), lr=0.1)
+    >>> net = Net()
+    >>> state = plain_state(net)
+    >>> state["module_"] is None and sorted(state["_module_plain"]["state_dict"])
+    ['bias', 'weight']
+    >>> restored = Net.__new__(Net)
+    >>> restore_plain_state(restored, state, {"module_": restored.make_module,
+    ...                                       "optimizer_": restored.make_optimizer})
+    >>> bool((restored.module_.weight == net.module_.weight).all())
+    True
+    """
+    state = estimator.__dict__.copy()
+    for names, convert in ((modules, _module_state), (optimizers, _optimizer_state)):
+        for name in names:
+            if state.get(name) is not None:
+                state[_plain_key(name)] = convert(state[name])
+                state[name] = None
+    for name in devices:
+        if state.get(name) is not None:
+            state[name] = "cpu"
+    return state
+
+
+def restore_plain_state(estimator, state, factories, *, devices=("device_",)):
+    """Restore a state saved by :func:`plain_state`; the body of ``__setstate__``.
+
+    Parameters
+    ----------
+    estimator : object
+        The estimator being loaded; its ``__dict__`` is updated.
+    state : dict
+        From :func:`plain_state` (it is not changed).
+    factories : dict of str to callable
+        ``{attribute: factory}``, modules before the optimizers built on them.
+        Each factory is called with no argument once the rest of the state is
+        in place (a bound method such as ``estimator._make_optimizer``); the
+        saved weights or optimizer state are loaded into what it returns.
+    devices : tuple of str, default=("device_",)
+        Attributes saved as ``"cpu"``, restored as :class:`torch.device`.
+
+    Raises
+    ------
+    ValueError
+        If saved weights do not fit the module a factory builds.
+    """
+    torch = require_torch()
+    state = dict(state)
+    saved = {name: state.pop(_plain_key(name), None) for name in factories}
+    estimator.__dict__.update(state)
+    for name in devices:
+        if isinstance(getattr(estimator, name, None), str):
+            setattr(estimator, name, torch.device(getattr(estimator, name)))
+    for name, factory in factories.items():
+        if saved[name] is not None:
+            built = factory()
+            load = _load_module_state if "state_dict" in saved[name] else _load_optimizer_state
+            load(built, saved[name])
+            setattr(estimator, name, built)

@@ -200,3 +200,114 @@ def test_seeded_block_leaves_the_cuda_generators_alone(monkeypatch):
         torch.default_generator.manual_seed(5)
         torch.testing.assert_close(a, torch.rand(3), rtol=0, atol=0)  # as manual_seed on CPU
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+# ------------------------------------------------------------ plain-data state
+
+
+class _PlainNet(_TinyNet):
+    """The same estimator in miniature, its state as plain data (for skops)."""
+
+    def _make_module(self):
+        return torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2),
+                                   torch.nn.Linear(2, 1))
+
+    def __init__(self):
+        self.module_ = self._make_module()
+        self.optimizer_ = self._make_optimizer()
+        self.device_ = torch.device("cpu")
+        self.note = "kept"
+
+    def __getstate__(self):
+        return compat_torch.plain_state(self)
+
+    def __setstate__(self, state):
+        compat_torch.restore_plain_state(
+            self, state, {"module_": self._make_module, "optimizer_": self._make_optimizer})
+
+
+def _leaves(obj):
+    if isinstance(obj, dict):
+        return [leaf for value in obj.values() for leaf in _leaves(value)]
+    if isinstance(obj, (list, tuple)):
+        return [leaf for value in obj for leaf in _leaves(value)]
+    return [obj]
+
+
+def test_plain_state_holds_no_torch_object():
+    net = _PlainNet()
+    _train(net)
+    net.module_.eval()
+    state = compat_torch.plain_state(net)
+    assert state["module_"] is None and state["optimizer_"] is None
+    assert state["device_"] == "cpu" and state["note"] == "kept"
+    assert net.optimizer_ is not None  # the estimator itself is unchanged
+    leaves = _leaves(state)
+    assert not any(type(leaf).__module__.startswith("torch") for leaf in leaves)
+    weights = state["_module_plain"]["state_dict"]
+    assert sorted(weights) == ["0.bias", "0.weight", "1.bias", "1.num_batches_tracked",
+                               "1.running_mean", "1.running_var", "1.weight", "2.bias",
+                               "2.weight"]
+    assert weights["1.num_batches_tracked"].dtype == np.int64
+    assert state["_module_plain"]["training"] is False
+    assert state["_optimizer_plain"]["param_groups"][0]["betas"] == [0.9, 0.999]
+
+
+@pytest.mark.parametrize("how", ["pickle", "skops"])
+def test_plain_state_round_trip(how, tmp_path):
+    net = _PlainNet()
+    _train(net)
+    net.module_.eval()
+    if how == "pickle":
+        restored = pickle.loads(pickle.dumps(net))
+    else:
+        pytest.importorskip("skops")
+        from skbridge.compat.skops import dump, load
+
+        dump(net, tmp_path / "net.skops")
+        restored = load(tmp_path / "net.skops", trusted=[f"{__name__}._PlainNet"])
+    assert restored.device_ == torch.device("cpu") and restored.note == "kept"
+    assert not restored.module_.training  # the mode is kept
+    for p, q in zip(restored.module_.state_dict().values(), net.module_.state_dict().values()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+    assert restored.optimizer_.param_groups[0]["betas"] == (0.9, 0.999)
+    # training resumes exactly where it stopped
+    net.module_.train()
+    restored.module_.train()
+    _train(net)
+    _train(restored)
+    for p, q in zip(restored.module_.parameters(), net.module_.parameters()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+
+
+def test_plain_state_of_an_unfitted_estimator_and_another_network():
+    class Unfitted:
+        pass
+
+    est = Unfitted()
+    est.alpha = 1
+    state = compat_torch.plain_state(est)
+    assert state == {"alpha": 1}
+    compat_torch.restore_plain_state(est, state, {"module_": lambda: 1 / 0})
+    assert not hasattr(est, "module_")
+    state = compat_torch.plain_state(_PlainNet())
+    with pytest.raises(ValueError, match="do not fit the Linear"):
+        compat_torch.restore_plain_state(est, state, {"module_": lambda: torch.nn.Linear(5, 1)})
+
+
+def test_tensor_attributes_and_arrays_round_trip():
+    class Sampler:
+        pass
+
+    sampler = Sampler()
+    sampler.keys_, sampler.n = torch.arange(4), 3
+    state = compat_torch.tensor_attributes_state(sampler)
+    assert state["_tensor_attributes"] == ["keys_"] and isinstance(state["keys_"], np.ndarray)
+    restored = Sampler.__new__(Sampler)
+    compat_torch.restore_tensor_attributes(restored, state)
+    assert restored.n == 3 and torch.equal(restored.keys_, sampler.keys_)
+    nested = {"a": [torch.zeros(2), (torch.ones(1, dtype=torch.int64), "x")]}
+    arrays = compat_torch.tensors_to_arrays(nested)
+    assert isinstance(arrays["a"][1], tuple) and arrays["a"][1][0].dtype == np.int64
+    back = compat_torch.arrays_to_tensors(arrays)
+    assert torch.equal(back["a"][0], nested["a"][0]) and back["a"][1][1] == "x"

@@ -124,6 +124,13 @@ class TripleEncoder:
         self.entity_index = pd.Index(self.entities)
         self.relation_index = pd.Index(self.relations)
 
+    def __getstate__(self):
+        # The label arrays only (plain data for skops); the indexes are rebuilt.
+        return {"entities": self.entities, "relations": self.relations}
+
+    def __setstate__(self, state):
+        self.__init__(state["entities"], state["relations"])
+
     @classmethod
     def from_triples(cls, labels):
         """The vocabularies of ``(n, 3)`` label triples (sorted, unique)."""

@@ -21,10 +21,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from ...compat import HasMethods, Interval, StrOptions, fit_context
 from ...compat.torch import (
-    cpu_state,
     make_generator,
+    plain_state,
     resolve_device,
     restore_cpu_state,
+    restore_plain_state,
     seed_from_random_state,
     seeded_torch_rng,
 )
@@ -157,17 +158,22 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
         self._seed = seed_from_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
         self.module_ = self._initialize_module().to(self.device_)
-        self.loss_ = loss_registry.make(self.loss, self.loss_params)
-        self.regularizer_ = (
-            None if self.regularizer is None
-            else regularizer_registry.make(self.regularizer, self.regularizer_params)
-        )
+        self.loss_ = self._make_loss()
+        self.regularizer_ = self._make_regularizer()
         self.optimizer_ = self._make_optimizer()
         self.corruption_ = corruption_registry.make(self.corruption, self.corruption_params)
         self.history_ = []
         self.n_epochs_ = 0
         self.validation_scores_ = []
         self.best_epoch_ = None
+
+    def _make_loss(self):
+        return loss_registry.make(self.loss, self.loss_params)
+
+    def _make_regularizer(self):
+        if self.regularizer is None:
+            return None
+        return regularizer_registry.make(self.regularizer, self.regularizer_params)
 
     def _initialize_module(self):
         """The :class:`KGEModule`, its embeddings drawn from the estimator's seed."""
@@ -455,11 +461,20 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
 
     # ------------------------------------------------------------ persistence
 
+    # Plain data (arrays, builtins), which skops saves as well as pickle: the
+    # module, loss, regularizer and optimizer are rebuilt from the parameters
+    # and get their saved state_dict back.
     def __getstate__(self):
-        return cpu_state(self)
+        return plain_state(self, modules=("module_", "loss_", "regularizer_"))
 
     def __setstate__(self, state):
-        restore_cpu_state(self, state, {"optimizer_": self._make_optimizer})
+        if "_optimizer_state" in state:  # a pickle written before the plain state
+            restore_cpu_state(self, state, {"optimizer_": self._make_optimizer})
+            return
+        restore_plain_state(self, state, {
+            "module_": self._initialize_module, "loss_": self._make_loss,
+            "regularizer_": self._make_regularizer, "optimizer_": self._make_optimizer,
+        })
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -14,6 +14,7 @@ search in the sorted triple keys, no Python loop over triples).
 
 import torch
 
+from ...compat.torch import restore_tensor_attributes, tensor_attributes_state
 from ...utils import Registry
 
 __all__ = ["BernoulliCorruption", "CorruptionStrategy", "UniformCorruption", "corruption_registry"]
@@ -56,6 +57,13 @@ class CorruptionStrategy:
         if self.filter_positives:
             self._keys = torch.unique(self._key(triples[:, 0], triples[:, 1], triples[:, 2]))
         return self
+
+    def __getstate__(self):
+        # Fitted tensors as arrays: plain data that skops saves as well as pickle.
+        return tensor_attributes_state(self)
+
+    def __setstate__(self, state):
+        restore_tensor_attributes(self, state)
 
     def _key(self, h, r, t):
         return (h * self.n_relations + r) * self.n_entities + t

@@ -161,6 +161,18 @@ def _import_classes(entries):
 class StateMixin:
     """:meth:`to_state`, :meth:`save_state` and :meth:`load_state` of :class:`AutoMunger`."""
 
+    # Pickle and skops: column_report_ (a DataFrame, which skops cannot save) is
+    # left out of the state and rebuilt from column_specs_, which is plain data.
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("column_report_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "column_specs_" in state:
+            self.column_report_ = column_report(self.column_specs_)
+
     def to_state(self):
         """The fitted state as a JSON-friendly dict (what :meth:`save_state` writes)."""
         check_is_fitted(self)

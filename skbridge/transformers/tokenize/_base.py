@@ -298,6 +298,30 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
         """
         return cls(tokenizer=str(path), **params).fit([])
 
+    # Pickle and skops: a tokenizers.Tokenizer (the fitted tokenizer_, or one given
+    # as the tokenizer parameter) is saved as its tokenizer.json string, which
+    # skops stores as plain data, and rebuilt from it.
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        saved = {}
+        for name in ("tokenizer", "tokenizer_"):
+            value = state.get(name)
+            if type(value).__module__.split(".")[0] == "tokenizers" and hasattr(value, "to_str"):
+                saved[name] = value.to_str()
+                state[name] = None
+        if saved:
+            state["_tokenizer_json"] = saved
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        saved = state.pop("_tokenizer_json", None) or {}
+        super().__setstate__(state)
+        if saved:
+            tk = _tokenizers(self)
+            for name, text in saved.items():
+                setattr(self, name, tk.Tokenizer.from_str(text))
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True

@@ -44,6 +44,29 @@ def test_pickle_restores_scores_and_resumes(nations, Model):
                                rtol=1e-5, atol=1e-5)
 
 
+def test_skops_round_trip_of_fitted_samplers_and_regularizer(nations, tmp_path):
+    # Bernoulli corruption with filtering holds fitted tensors, the LP
+    # regularizer is a module: all saved as plain data, with no torch type.
+    pytest.importorskip("skops")
+    from skbridge.compat.skops import dump, load, untrusted_types
+
+    model = ComplEx(k=8, epochs=2, random_state=0, corruption="bernoulli",
+                    corruption_params={"filter_positives": True}, regularizer="LP",
+                    regularizer_params={"p": 2, "lambda_": 1e-3}).fit(nations.train)
+    state = model.__getstate__()
+    assert state["module_"] is None and state["device_"] == "cpu"
+    assert state["corruption_"].__getstate__()["_tensor_attributes"] == ["_keys", "probs_"]
+    dump(model, tmp_path / "model.skops")
+    assert untrusted_types(tmp_path / "model.skops") == []
+    loaded = load(tmp_path / "model.skops")
+    np.testing.assert_array_equal(loaded.predict(nations.test), model.predict(nations.test))
+    assert torch.equal(loaded.corruption_.probs_, model.corruption_.probs_)
+    assert loaded.regularizer_.lambda_ == 1e-3 and loaded.device_ == torch.device("cpu")
+    loaded.partial_fit(nations.train)
+    model.partial_fit(nations.train)  # the same continuation, uninterrupted
+    np.testing.assert_array_equal(loaded.predict(nations.test), model.predict(nations.test))
+
+
 def test_warm_start_and_determinism(nations):
     a = TransE(k=8, epochs=3, random_state=0).fit(nations.train)
     b = TransE(k=8, epochs=3, random_state=0).fit(nations.train)

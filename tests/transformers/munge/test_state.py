@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import pickle
 import sys
 
 import joblib
@@ -146,3 +147,17 @@ def test_state_parameters_naming_a_module_need_it_trusted(titanic):
     state["params"]["assigninfill"] = {"other_module.sub:Infill": ["age"]}
     with pytest.raises(ValueError, match=r"parameter 'assigninfill'.*\['other_module.sub'\]"):
         AutoMunger.load_state(state, trusted_modules=["other"])
+
+
+def test_pickle_and_skops_rebuild_the_column_report(titanic, tmp_path):
+    pytest.importorskip("skops")
+    from skbridge.compat.skops import dump, load, untrusted_types
+
+    munger = AutoMunger(ml_infill=True, random_state=0).fit(titanic.iloc[:300])
+    assert "column_report_" not in munger.__getstate__()  # a DataFrame: rebuilt on load
+    dump(munger, tmp_path / "munger.skops")
+    assert untrusted_types(tmp_path / "munger.skops") == []
+    test = titanic.iloc[300:360]
+    for loaded in (load(tmp_path / "munger.skops"), pickle.loads(pickle.dumps(munger))):
+        pd.testing.assert_frame_equal(loaded.column_report_, munger.column_report_)
+        np.testing.assert_array_equal(loaded.transform(test), munger.transform(test))

@@ -45,6 +45,26 @@ def test_clone_and_params():
         TokenIdEncoder(max_length=0).fit(["a b"])
 
 
+def test_skops_saves_the_tokenizers_as_json(corpus, tmp_path):
+    pytest.importorskip("skops")
+    from skbridge.compat.skops import dump, load, untrusted_types
+
+    trained = TokenIdEncoder(model="bpe", vocab_size=200).fit(corpus[:50])
+    est = TokenIdEncoder(tokenizer=trained.tokenizer_, max_length=8).fit([])
+    state = est.__getstate__()
+    assert state["tokenizer"] is None and state["tokenizer_"] is None
+    assert sorted(state["_tokenizer_json"]) == ["tokenizer", "tokenizer_"]
+    assert est.tokenizer is trained.tokenizer_  # the estimator itself is unchanged
+    dump(est, tmp_path / "est.skops")
+    assert untrusted_types(tmp_path / "est.skops") == []
+    loaded = load(tmp_path / "est.skops")
+    assert isinstance(loaded.tokenizer, tokenizers.Tokenizer)
+    assert loaded.tokenizer.to_str() == trained.tokenizer_.to_str()
+    a, b = est.transform(corpus[50:60]), loaded.transform(corpus[50:60])
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key])
+
+
 @pytest.mark.parametrize("cls", [TokenCountVectorizer, TokenIdEncoder])
 def test_pickle_gives_identical_output(cls, corpus):
     est = cls(model="wordpiece", vocab_size=200).fit(corpus[:50])
