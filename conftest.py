@@ -5,7 +5,12 @@ or TensorFlow; the modules that exist to reach those frameworks have nothing to
 show there.
 """
 
+import os
+import tempfile
 from importlib.util import find_spec
+
+# skbridge.config caches its model catalog; tests keep it out of ~/.cache.
+os.environ.setdefault("SKBRIDGE_CACHE_DIR", tempfile.mkdtemp(prefix="skbridge-cache-"))
 
 _NEEDS = {
     "torch": [
@@ -16,6 +21,7 @@ _NEEDS = {
     "tensorflow": ["skbridge/compat/keras.py"],
     "keras": ["skbridge/estimators/neural/_keras*.py"],
     "pycocotools": ["skbridge/datasets/_dense.py"],
+    "hydra": ["skbridge/config/*"],
     "PIL": ["skbridge/datasets/_dense.py"],
 }
 
