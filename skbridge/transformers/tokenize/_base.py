@@ -64,6 +64,7 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
         "unk_token": [str, None],
         "dtype": "no_validation",  # a NumPy dtype, as in CountVectorizer
         "tokenizer": [None, str, os.PathLike, HasMethods(["encode_batch", "to_str"])],
+        "verbose": ["verbose"],
     }
 
     # -- building and training -------------------------------------------------
@@ -178,7 +179,14 @@ class _TokenizerTransformer(TransformerMixin, BaseEstimator):
         if self.tokenizer is not None:
             tokenizer = self._load_pretrained(tk)
         else:
+            if not any(doc.strip() for doc in docs):
+                raise ValueError(
+                    "Empty vocabulary: the training documents hold no tokens (they are "
+                    "empty or only whitespace). Train on text, or pass a pretrained "
+                    "tokenizer (tokenizer=...)."
+                )
             tokenizer, trainer, specials, pinned = self._build_untrained(tk, docs)
+            trainer.show_progress = bool(getattr(self, "verbose", False))
             try:
                 if not (
                     self.model != "wordlevel"

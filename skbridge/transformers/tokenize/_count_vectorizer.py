@@ -151,6 +151,10 @@ class TokenCountVectorizer(
         tokenizer) nothing is trained and ``transform`` works before ``fit``;
         a subword model is still trained in ``fit``.
 
+    verbose : bool, default=False
+        Show the tokenizers trainer's progress bars while ``fit`` trains (silent
+        by default).
+
     Attributes
     ----------
     vocabulary_ : dict
@@ -271,6 +275,7 @@ class TokenCountVectorizer(
         min_df=1,
         max_features=None,
         vocabulary=None,
+        verbose=False,
     ):
         self.model = model
         self.vocab_size = vocab_size
@@ -299,6 +304,7 @@ class TokenCountVectorizer(
         self.min_df = min_df
         self.max_features = max_features
         self.vocabulary = vocabulary
+        self.verbose = verbose
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, raw_documents, y=None):

@@ -1,5 +1,6 @@
 """TokenIdEncoder: padded token ids and attention masks for neural networks."""
 
+import os
 from itertools import chain
 from numbers import Integral
 
@@ -76,6 +77,10 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
     tokenizer : tokenizers.Tokenizer, str, path-like or None, default=None
         A pretrained tokenizer, or the path of its ``tokenizer.json``, used
         instead of training one.
+
+    verbose : bool, default=False
+        Show the tokenizers trainer's progress bars while ``fit`` trains (silent
+        by default).
 
     Attributes
     ----------
@@ -157,6 +162,7 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
         return_word_ids=False,
         dtype=np.int64,
         tokenizer=None,
+        verbose=False,
     ):
         self.model = model
         self.vocab_size = vocab_size
@@ -178,6 +184,7 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
         self.return_word_ids = return_word_ids
         self.dtype = dtype
         self.tokenizer = tokenizer
+        self.verbose = verbose
 
     def _extra_special_tokens(self):
         return [self.pad_token]
@@ -192,10 +199,16 @@ class TokenIdEncoder(_TokenizerTransformer, auto_wrap_output_keys=None):
         if pad_id is None and padding is not None:
             pad_id = padding["pad_id"]
         if pad_id is None:
-            raise ValueError(
-                f"The pad_token {self.pad_token!r} is not in the tokenizer's vocabulary; "
-                "pass the pad_token the tokenizer uses."
-            )
+            specials = sorted(t.content for t in tokenizer.get_added_tokens_decoder().values())
+            message = (f"The tokenizer has no pad token {self.pad_token!r} in its vocabulary "
+                       f"and no padding settings (its special tokens: {specials}); pass "
+                       "pad_token= the one it uses.")
+            if isinstance(self.tokenizer, (str, os.PathLike)):
+                message += (f" ({self.tokenizer}: files written by TokenCountVectorizer.save "
+                            "or TokenTfidfVectorizer.save have no pad token, as counting "
+                            "needs none; load them with TokenCountVectorizer.load, or train "
+                            "a TokenIdEncoder.)")
+            raise ValueError(message)
         if self.max_length is not None:
             reserved = tokenizer.num_special_tokens_to_add(False) if self.add_special_tokens else 0
             if self.max_length <= reserved:

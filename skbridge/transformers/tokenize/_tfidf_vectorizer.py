@@ -49,6 +49,10 @@ class TokenTfidfVectorizer(TokenCountVectorizer, TfidfVectorizer, auto_wrap_outp
     sublinear_tf : bool, default=False
         Replace the term frequency tf with 1 + log(tf).
 
+    verbose : bool, default=False
+        Show the tokenizers trainer's progress bars while ``fit`` trains (silent
+        by default).
+
     Attributes
     ----------
     vocabulary_ : dict
@@ -123,6 +127,7 @@ class TokenTfidfVectorizer(TokenCountVectorizer, TfidfVectorizer, auto_wrap_outp
         use_idf=True,
         smooth_idf=True,
         sublinear_tf=False,
+        verbose=False,
     ):
         self.model = model
         self.vocab_size = vocab_size
@@ -155,6 +160,7 @@ class TokenTfidfVectorizer(TokenCountVectorizer, TfidfVectorizer, auto_wrap_outp
         self.use_idf = use_idf
         self.smooth_idf = smooth_idf
         self.sublinear_tf = sublinear_tf
+        self.verbose = verbose
 
     def _fit_tfidf(self, raw_documents):
         self._check_params()  # TfidfVectorizer's dtype warning

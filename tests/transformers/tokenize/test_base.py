@@ -223,3 +223,21 @@ def test_grid_search_forked_workers_do_not_deadlock():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "finished"
+
+
+@pytest.mark.parametrize("model", ["bpe", "wordpiece", "unigram", "wordlevel"])
+def test_whitespace_only_corpus_is_refused(model):
+    from skbridge.transformers import TokenCountVectorizer
+
+    with pytest.raises(ValueError, match="empty or only whitespace"):
+        TokenCountVectorizer(model=model).fit(["", " ", "\t\n"])
+
+
+def test_verbose_training_learns_the_same_vocabulary():
+    from skbridge.datasets import load_spam
+    from skbridge.transformers import TokenCountVectorizer
+
+    docs = load_spam().data[:200]
+    quiet = TokenCountVectorizer(model="bpe", vocab_size=300).fit(docs)
+    loud = TokenCountVectorizer(model="bpe", vocab_size=300, verbose=True).fit(docs)
+    assert loud.vocabulary_ == quiet.vocabulary_

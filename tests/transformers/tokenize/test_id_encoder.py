@@ -86,7 +86,7 @@ def test_id_encoder_with_pretrained_post_processor(corpus):
     plain = clone(enc).set_params(add_special_tokens=False).fit([])
     assert cls_id not in plain.transform(["whale"])["input_ids"]
     assert enc.inverse_transform(batch)[1] == "whale"
-    with pytest.raises(ValueError, match="pad_token '<pad>' is not in"):
+    with pytest.raises(ValueError, match="no pad token '<pad>' in its vocabulary"):
         clone(enc).set_params(pad_token="<pad>").fit([])
     # a tokenizer with its own padding settings lends its pad id
     tok.enable_padding(pad_id=tok.token_to_id("[SEP]"), pad_token="[SEP]")
@@ -94,3 +94,14 @@ def test_id_encoder_with_pretrained_post_processor(corpus):
     assert own.pad_token_id_ == sep_id
     with pytest.raises(ValueError, match="leaves no room"):
         clone(enc).set_params(max_length=2).fit([])
+
+
+def test_loading_a_count_vectorizer_file_says_what_it_is(tmp_path):
+    from skbridge.transformers import TokenCountVectorizer
+
+    path = TokenCountVectorizer(model="bpe", vocab_size=100).fit(
+        ["hello world", "foo bar baz"]).save(tmp_path)
+    with pytest.raises(ValueError, match=r"no pad token .*TokenCountVectorizer\.save"):
+        TokenIdEncoder.load(path)
+    encoded = TokenIdEncoder.load(path, pad_token="[UNK]", max_length=8).transform(["hello"])
+    assert encoded["input_ids"].shape == (1, 8)
