@@ -8,7 +8,7 @@ __all__ = ["plot_gp"]
 
 
 def plot_gp(model, X, y=None, *, ax=None, n_grid=200, title=None):
-    """Plot a fitted GP: mean and ±2σ band in 1-D, a mean surface in 2-D.
+    """Plot a fitted GP: mean and ±2σ band in 1-D, a mean surface coloured by σ in 2-D.
 
     Parameters
     ----------
@@ -89,12 +89,16 @@ def plot_gp(model, X, y=None, *, ax=None, n_grid=200, title=None):
         m = max(10, min(60, int(np.sqrt(n_grid * 10))))
         g0, g1 = np.meshgrid(np.linspace(low[0], high[0], m), np.linspace(low[1], high[1], m))
         mean, std = predict(np.column_stack([g0.ravel(), g1.ravel()]))
+        colours = plt.Normalize(vmin=float(std.min()), vmax=float(std.max()) + 1e-12)
         surface = ax.plot_surface(
             g0, g1, mean.reshape(g0.shape), facecolors=plt.cm.viridis(
-                (std.reshape(g0.shape) - std.min()) / (np.ptp(std) or 1.0)
+                colours(std.reshape(g0.shape))
             ), rstride=1, cstride=1, alpha=0.8, linewidth=0,
         )
         surface.set_label("mean (colour: σ)")
+        # The colours are the predictive standard deviation: say so on a colour bar.
+        scale = plt.cm.ScalarMappable(norm=colours, cmap="viridis")
+        ax.figure.colorbar(scale, ax=ax, shrink=0.6, pad=0.1, label="predictive σ")
         if y is not None:
             ax.scatter(X[:, 0], X[:, 1], y, s=6, color="k", label="data")
         ax.set_xlabel("x0")

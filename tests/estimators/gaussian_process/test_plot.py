@@ -23,6 +23,8 @@ def test_plot_gp_1d_and_2d(tmp_path):
     X2, y2, _ = make_task(80, d=2)
     ax = plot_gp(SparseSpectrumGPRegressor(n_components=64, random_state=0).fit(X2, y2), X2, y2)
     assert ax.name == "3d"
+    colour_bar = [a for a in ax.figure.axes if a is not ax]
+    assert len(colour_bar) == 1 and colour_bar[0].get_ylabel() == "predictive σ"
     ax.figure.savefig(tmp_path / "gp2.png")
     assert (tmp_path / "gp2.png").stat().st_size > 10_000
     with pytest.raises(ValueError, match="1-D or 2-D"):
