@@ -5,16 +5,24 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
-PIPI   := $(PIP) install --quiet --constraint constraints.txt
+# pip shows its progress (the full set of extras is several GB). TORCH_INDEX_URL, empty
+# here, names an index for torch on machines whose default index would give a CUDA
+# build: make test TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+PIPI   := $(PIP) install --progress-bar on --constraint constraints.txt
+TORCH_INDEX_URL ?=
+TORCH_INDEX := $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL),)
 
 .PHONY: demo test test-fast lint test-numpy2 bench docs clean
 
 $(PY):
+	@echo "== creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 
 # One stamp per set of extras, redone when the dependency lists change.
 $(VENV)/.installed-%: pyproject.toml constraints.txt | $(PY)
-	$(PIPI) torch==2.13.0
+	@echo "== installing torch 2.13.0 (CPU build) into $(VENV)"
+	$(PIPI) $(TORCH_INDEX) torch==2.13.0
+	@echo "== installing scikit-bridge with extras [$(subst +,$(comma),$*)] (pinned by constraints.txt)"
 	$(PIPI) -e ".[$(subst +,$(comma),$*)]"
 	touch $@
 
@@ -47,7 +55,8 @@ docs: $(VENV)/.installed-all+docs+test
 # The core (kernels, datasets, harness) on numpy 2.x, where larq is not installed.
 test-numpy2:
 	test -x .venv-np2/bin/python || $(PYTHON) -m venv .venv-np2
-	.venv-np2/bin/python -m pip install --quiet "numpy>=2" -e ".[test]"
+	@echo "== installing the core with numpy 2 into .venv-np2"
+	.venv-np2/bin/python -m pip install --progress-bar on "numpy>=2" -e ".[test]"
 	.venv-np2/bin/python -m pytest -q tests/transformers/test_kernels.py tests/test_common.py \
 		tests/compat/test_optional.py tests/compat/test_sklearn.py tests/compat/test_memory.py \
 		tests/datasets/test_base.py tests/datasets/test_kg.py tests/datasets/test_tabular.py \

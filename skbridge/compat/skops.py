@@ -42,7 +42,8 @@ DEFAULT_TRUSTED_PREFIXES = ("skbridge.", "sklearn.", "numpy.", "scipy.")
 
 # skops loaders that rebuild a class from its state without calling anything
 # named in the file with arguments from the file: the only ones trusted by prefix.
-_STATE_LOADERS = frozenset({"ObjectNode"})
+# TreeNode builds scikit-learn's Tree from three integers, then sets its arrays.
+_STATE_LOADERS = frozenset({"ObjectNode", "TreeNode"})
 
 
 class UntrustedTypesError(ValueError):

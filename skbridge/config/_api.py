@@ -7,6 +7,7 @@ catalog registered, and leaves any Hydra the caller runs (a user's
 """
 
 import difflib
+import re
 
 from ._catalog import register_catalog
 
@@ -47,20 +48,25 @@ def valid_keys_message(config_name, overrides, full_key):
     parent, _, key = full_key.rpartition(".")
     others = [o for o in overrides if not _key_of(o).startswith(full_key)]
     try:
-        cfg = _hydra_compose(config_name, others, False)
-    except Exception:  # the other overrides are broken too: say what we know
-        return f"{full_key!r} is not a key of this config."
-    node = cfg
-    for part in filter(None, parent.split(".")):
-        node = node.get(part) if hasattr(node, "get") else None
-    if not hasattr(node, "keys"):
-        return f"{full_key!r} is not a key of this config."
-    keys = [k for k in node.keys() if not str(k).startswith("_")]
-    close = difflib.get_close_matches(key, keys, n=1)
-    hint = f" Did you mean {parent + '.' if parent else ''}{close[0]}?" if close else ""
-    return (f"{full_key!r} is not a key of {parent or 'the config'}.{hint} Valid keys: "
-            f"{', '.join(map(str, keys))}. (A key the schema lacks can be added with "
-            f"+{full_key}=VALUE.)")
+        node = _hydra_compose(config_name, others, False)
+        for part in filter(None, parent.split(".")):
+            node = node.get(part) if hasattr(node, "get") else None
+    except Exception:  # the key comes from a config file: the same error again
+        node = None
+    message = f"{full_key!r} is not a key of {parent or 'the config'}."
+    if hasattr(node, "keys"):
+        keys = [k for k in node.keys() if not str(k).startswith("_")]
+        close = difflib.get_close_matches(key, keys, n=1)
+        if close:
+            message += f" Did you mean {parent + '.' if parent else ''}{close[0]}?"
+        message += (f" Valid keys: {', '.join(map(str, keys))}." if keys
+                    else " It has no other keys.")
+        message += f" (A key the schema lacks can be added with +{full_key}=VALUE.)"
+    if not any(_key_of(o) == full_key for o in overrides):
+        message += (f" No override of yours sets {full_key}: a config file does, most likely "
+                    "the experiment preset, for the model it was written for. Run without "
+                    "the preset (~experiment) or choose another experiment.")
+    return message
 
 
 def compose(overrides=(), *, config_name="config", return_hydra_config=False):
@@ -102,6 +108,10 @@ def compose(overrides=(), *, config_name="config", return_hydra_config=False):
         return _hydra_compose(config_name, overrides, return_hydra_config)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(explain(exc, config_name, overrides)) from None
+    except ValueError as exc:  # Hydra's defaults list: `group=null`
+        hint = (" To compose without a group's option, delete it: ~GROUP (e.g. ~experiment)."
+                if "NoneType" in str(exc) else "")
+        raise ConfigError(f"{exc}.{hint}") from None
 
 
 def explain(exc, config_name, overrides):
@@ -111,7 +121,11 @@ def explain(exc, config_name, overrides):
         cause = cause.__cause__
     full_key = getattr(cause, "full_key", None)
     text = str(exc).strip()
-    if full_key and ("not in struct" in text or "not in" in str(cause)):
+    if not full_key:  # errors raised while loading a config file carry it in the text
+        found = re.search(r"full_key: (\S+)", text)
+        full_key = found.group(1) if found else None
+    if full_key and ("not in struct" in text or "not in '" in text
+                     or "not in" in str(cause)):
         return valid_keys_message(config_name, overrides, full_key)
     text = text.split("\nConfig search path:")[0].strip()
     if "Available options in" in text:

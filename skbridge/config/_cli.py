@@ -77,6 +77,25 @@ def _output_dir():
     return Path(HydraConfig.get().runtime.output_dir)
 
 
+def _clean_errors(job):
+    """Bad input (a wrong path, a refused file, a missing extra) ends with one clear line.
+
+    ``HYDRA_FULL_ERROR=1`` keeps the traceback, as for Hydra's own errors.
+    """
+    import functools
+
+    @functools.wraps(job)
+    def wrapper(cfg):
+        try:
+            return job(cfg)
+        except (ValueError, FileNotFoundError, ImportError) as exc:
+            if os.environ.get("HYDRA_FULL_ERROR") == "1":
+                raise
+            raise SystemExit(f"skbridge: {type(exc).__name__}: {exc}") from None
+
+    return wrapper
+
+
 def _run_job(cfg):
     from threadpoolctl import threadpool_limits
 
@@ -130,7 +149,7 @@ def _hydra_app(job, config_name, argv):
 
     register_catalog()
     app = hydra.main(version_base="1.3", config_path="pkg://skbridge.config.conf",
-                     config_name=config_name)(job)
+                     config_name=config_name)(_clean_errors(job))
     saved, sys.argv = sys.argv, ["skbridge", *argv]
     try:
         return app()

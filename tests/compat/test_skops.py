@@ -205,3 +205,15 @@ def test_importing_the_module_does_not_import_skops():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_tree_ensembles_load_without_extra_trust(tmp_path):
+    from sklearn.datasets import load_iris
+    from sklearn.ensemble import RandomForestClassifier
+
+    X, y = load_iris(return_X_y=True)
+    forest = RandomForestClassifier(n_estimators=3, random_state=0).fit(X, y)
+    path = tmp_path / "forest.skops"
+    dump(forest, path)
+    assert untrusted_types(path) == []
+    np.testing.assert_array_equal(load(path).predict_proba(X), forest.predict_proba(X))
