@@ -302,4 +302,14 @@ class Registry:
             ) from exc
         except ValueError:  # no signature (a builtin): let the call decide
             pass
-        return entry(*args, **params)
+        try:
+            return entry(*args, **params)
+        except TypeError as exc:
+            # A class without an __init__ of its own (a torch Module subclass) has a
+            # signature that binds anything; its base rejects the keywords instead.
+            if "argument" not in str(exc):
+                raise
+            raise ValueError(
+                f"Bad parameters {sorted(params)} for the {self.family} "
+                f"{getattr(entry, '__name__', entry)!s}: {exc}"
+            ) from exc

@@ -70,6 +70,14 @@ def test_errors_for_wrong_kinds_and_parameters(parts):
         parts.make("small", {"colour": "red"})
     with pytest.raises(TypeError, match="not a subclass of Part"):
         parts.register(Other)
+
+    class Loose(Part):  # a signature that binds anything; the base rejects the keyword
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    parts.register(Loose)
+    with pytest.raises(ValueError, match=r"Bad parameters \['margin'\] for the part Loose"):
+        parts.make("loose", {"margin": 1})
     with pytest.raises(ValueError, match="'large' is not registered"):
         parts.alias("big", "large")
 

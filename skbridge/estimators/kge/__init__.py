@@ -6,7 +6,9 @@ Models (:class:`TransE`, :class:`DistMult`, :class:`ComplEx`, :class:`HolE`,
 :func:`hits_at_n_score`), KG-aware splitting (:func:`train_test_split_no_unseen`,
 :class:`KGSplit`), knowledge discovery (:func:`discover_facts`,
 :func:`find_clusters`, :func:`find_duplicates`, :func:`query_topn`,
-:func:`find_nearest_neighbours`) and :func:`plot_embeddings`.
+:func:`find_nearest_neighbours`) and :func:`plot_embeddings`; AmpliGraph 2's
+API (:class:`ScoringBasedEmbeddingModel`, :func:`select_best_model_ranking`,
+:func:`save_model`, :func:`restore_model`, the last two in a safe format).
 
 Importing this package imports torch (:mod:`skbridge.estimators` does not);
 without it, the import raises :class:`~skbridge.compat.OptionalDependencyError`
@@ -18,6 +20,9 @@ from ...compat.torch import require_torch
 # Every module of the package imports torch; this names the extra when it is missing.
 require_torch(extra="kge", purpose="skbridge.estimators.kge")
 
+from ._ampligraph2 import ScoringBasedEmbeddingModel  # noqa: E402
+from ._model_selection import select_best_model_ranking  # noqa: E402
+from ._saving import restore_model, save_model  # noqa: E402
 from .discovery import (  # noqa: E402
     discover_facts,
     find_clusters,
@@ -43,6 +48,7 @@ __all__ = [
     "HolE",
     "KGSplit",
     "RotatE",
+    "ScoringBasedEmbeddingModel",
     "TransE",
     "discover_facts",
     "evaluate_performance",
@@ -54,5 +60,8 @@ __all__ = [
     "mrr_score",
     "plot_embeddings",
     "query_topn",
+    "restore_model",
+    "save_model",
+    "select_best_model_ranking",
     "train_test_split_no_unseen",
 ]

@@ -16,9 +16,36 @@ import scipy.sparse as sp
 
 from ...compat import validate_data
 
-__all__ = ["TripleEncoder", "check_triples"]
+__all__ = ["TripleEncoder", "check_triples", "embedding_kind", "kge_estimator"]
 
 _UNSEEN_POLICIES = ("raise", "nan", "skip")
+_KINDS = {"entity": "entity", "e": "entity", "relation": "relation", "r": "relation"}
+
+
+def kge_estimator(model):
+    """The scikit-learn KGE estimator behind ``model``.
+
+    ``model`` itself, or the ``estimator`` of an AmpliGraph-2 style
+    :class:`~skbridge.estimators.kge.ScoringBasedEmbeddingModel` (any object
+    whose class sets ``_wraps_kge_estimator``), so that the evaluation and
+    discovery functions take either.
+    """
+    if getattr(type(model), "_wraps_kge_estimator", False):
+        return model.estimator
+    return model
+
+
+def embedding_kind(kind, *, name="kind"):
+    """``"entity"`` or ``"relation"`` from ours or AmpliGraph's spelling (``"e"``, ``"r"``).
+
+    Raises
+    ------
+    ValueError
+        For any other value, naming the accepted ones.
+    """
+    if isinstance(kind, str) and kind in _KINDS:
+        return _KINDS[kind]
+    raise ValueError(f"{name} must be 'entity' (or 'e') or 'relation' (or 'r'), got {kind!r}.")
 
 
 def check_triples(estimator, X, *, reset=False, name="X"):

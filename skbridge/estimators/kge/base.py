@@ -9,6 +9,7 @@ concrete models (:mod:`~skbridge.estimators.kge.models`) only name their
 scoring function.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -29,9 +30,9 @@ from ...compat.torch import (
     seed_from_random_state,
     seeded_torch_rng,
 )
-from ._encoding import TripleEncoder, check_triples
-from .calibration import fit_platt
-from .corruption import UniformCorruption, corruption_registry
+from ._encoding import TripleEncoder, check_triples, embedding_kind
+from .calibration import corrupted_negatives, fit_platt
+from .corruption import corruption_registry
 from .early_stopping import early_stopping_params
 from .evaluation import FilterIndex, _filtered_ranks, mrr_score, train_test_split_no_unseen
 from .initializers import initializer_registry
@@ -137,8 +138,6 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
 
-    # ------------------------------------------------------------------ input
-
     # ------------------------------------------------------------- building
 
     @property
@@ -155,6 +154,7 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
         self.entities_ = self._encoder.entities
         self.relations_ = self._encoder.relations
         self.triples_, _ = self._encoder.encode(labels, "raise")
+        self.valid_triples_ = np.empty((0, 3), dtype=np.int64)
         self._seed = seed_from_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
         self.module_ = self._initialize_module().to(self.device_)
@@ -203,7 +203,8 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
         y : None
             Ignored.
         X_valid : array-like of shape (n_valid, 3), default=None
-            Validation triples for early stopping.
+            Validation triples for early stopping. They are also known
+            positives: :meth:`score` filters them out of the corruptions.
 
         Returns
         -------
@@ -221,6 +222,7 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
                 labels, valid = train_test_split_no_unseen(
                     labels, test_size=fraction, random_state=self.random_state)
             self._initialize(labels)
+        self._record_valid(valid)
         self.fit_loop(self.epochs, valid)
         return self
 
@@ -246,6 +248,7 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
             return self.fit(X, X_valid=X_valid)
         labels = check_triples(self, X)
         self._extend_triples(labels)
+        self._record_valid(X_valid)
         self.fit_loop(self.epochs, X_valid)
         return self
 
@@ -324,14 +327,7 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
                     "needs positive_base_rate, the share of true triples you expect among "
                     "the triples you will score (e.g. 0.5)."
                 )
-            triples = torch.as_tensor(np.concatenate([self.triples_, idx_pos]))
-            sampler = UniformCorruption(side="s,o", filter_positives=True).fit(
-                triples, len(self.entities_), len(self.relations_))
-            generator = make_generator(self._seed + 1)
-            p = torch.as_tensor(idx_pos)
-            nh, nt = sampler.sample(p[:, 0], p[:, 1], p[:, 2], self.eta, generator)
-            idx_neg = torch.stack([nh.ravel(), p[:, 1].repeat_interleave(self.eta), nt.ravel()], 1)
-            scores_neg = self.module_.score_array(idx_neg.numpy())
+            scores_neg = self.module_.score_array(corrupted_negatives(self, idx_pos))
         else:
             labels_neg = check_triples(self, X_neg, name="X_neg")
             idx_neg, ok = self._encoder.encode(labels_neg, self.on_unseen, what="X_neg")
@@ -365,8 +361,14 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
     def score(self, X, y=None):
         """Filtered mean reciprocal rank of ``X`` (both sides corrupted).
 
-        Corruptions that are training triples or triples of ``X`` are filtered
-        out, so ``GridSearchCV`` needs no custom scorer.
+        Corruptions that are known positives are filtered out: the triples
+        seen in ``fit`` (training triples and ``X_valid``) and those of ``X``.
+        It equals ``mrr_score(evaluate_performance(X, model, filter_triples=
+        [X_train, X_valid, X]))``, so ``GridSearchCV`` and ``cross_val_score``
+        need no custom scorer. Triples of ``X`` with entities or relations not
+        seen in ``fit`` (a plain ``KFold`` split can make them) cannot be
+        ranked: they are left out, with one warning that counts them and
+        names :class:`~skbridge.estimators.kge.KGSplit`, whatever ``on_unseen``.
 
         Parameters
         ----------
@@ -377,25 +379,34 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
         Returns
         -------
         mrr : float
+            NaN only if no triple of ``X`` can be ranked.
         """
         check_is_fitted(self)
         labels = check_triples(self, X)
-        idx, valid = self._encoder.encode(labels, self.on_unseen)
+        idx, valid = self._encoder.encode(labels, "nan", warn=False)
+        if not valid.all():
+            warnings.warn(
+                f"score: {int((~valid).sum())} of {len(valid)} triples of X hold entities or "
+                f"relations not seen in fit; they are left out of the filtered MRR. Split "
+                f"triples with cv=KGSplit(...) (skbridge.estimators.kge), whose test folds hold "
+                f"only labels seen in their train folds.", UserWarning, stacklevel=2)
         idx = idx[valid]
         if len(idx) == 0:
             return float("nan")
-        filt = FilterIndex(np.concatenate([self.triples_, idx]), len(self.entities_),
-                           len(self.relations_))
+        known = [self.triples_, getattr(self, "valid_triples_", np.empty((0, 3), np.int64)), idx]
+        filt = FilterIndex(np.concatenate(known), len(self.entities_), len(self.relations_))
         ranks = [_filtered_ranks(self.module_, idx, filt, side, "worst") for side in ("s", "o")]
         return mrr_score(np.concatenate(ranks))
 
-    def get_embeddings(self, labels, kind="entity"):
+    def get_embeddings(self, labels, kind="entity", *, embedding_type=None):
         """Embeddings of entities or relations.
 
         Parameters
         ----------
         labels : array-like of str of shape (n,)
-        kind : {"entity", "relation"}, default="entity"
+        kind : {"entity", "relation", "e", "r"}, default="entity"
+        embedding_type : {"entity", "relation", "e", "r"}, default=None
+            AmpliGraph's name for ``kind`` (which it replaces when given).
 
         Returns
         -------
@@ -408,6 +419,7 @@ class _BaseKGEModel(TrainingLoopMixin, BaseEstimator):
             If a label was not seen in ``fit`` (the message lists them).
         """
         check_is_fitted(self)
+        kind = embedding_kind(kind if embedding_type is None else embedding_type)
         codes = self._encoder.codes(labels, kind)
         table = self.module_.ent if kind == "entity" else self.module_.rel
         return table.detach()[torch.as_tensor(codes, device=self.device_)].cpu().numpy()

@@ -11,7 +11,37 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
-__all__ = ["fit_platt", "platt_weights"]
+__all__ = ["corrupted_negatives", "fit_platt", "platt_weights"]
+
+
+def corrupted_negatives(model, idx_pos):
+    """``eta`` corruptions of each positive, filtered against the known triples.
+
+    The synthetic negatives of ``calibrate`` without ``X_neg``: each triple of
+    ``idx_pos`` has its subject or object replaced ``model.eta`` times by an
+    entity that makes neither a training triple nor a triple of ``idx_pos``.
+
+    Parameters
+    ----------
+    model : fitted KGE estimator
+    idx_pos : ndarray of shape (n_pos, 3), dtype=int64
+        Encoded positive triples.
+
+    Returns
+    -------
+    idx_neg : ndarray of shape (n_pos * eta, 3), dtype=int64
+    """
+    import torch
+
+    from ...compat.torch import make_generator
+    from .corruption import UniformCorruption
+
+    triples = torch.as_tensor(np.concatenate([model.triples_, idx_pos]))
+    sampler = UniformCorruption(side="s,o", filter_positives=True).fit(
+        triples, len(model.entities_), len(model.relations_))
+    p = torch.as_tensor(idx_pos)
+    nh, nt = sampler.sample(p[:, 0], p[:, 1], p[:, 2], model.eta, make_generator(model._seed + 1))
+    return torch.stack([nh.ravel(), p[:, 1].repeat_interleave(model.eta), nt.ravel()], 1).numpy()
 
 
 def platt_weights(n_pos, n_neg, positive_base_rate=None):

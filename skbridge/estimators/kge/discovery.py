@@ -14,7 +14,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._encoding import TripleEncoder, check_triples
+from ._encoding import TripleEncoder, check_triples, embedding_kind, kge_estimator
 from .evaluation import FilterIndex, _filtered_ranks
 
 __all__ = ["discover_facts", "find_clusters", "find_duplicates", "find_nearest_neighbours",
@@ -49,6 +49,7 @@ def query_topn(model, top_n=10, *, head=None, relation=None, tail=None, ents_to_
     >>> triples.shape, bool(scores[0] >= scores[-1])
     ((3, 3), True)
     """
+    model = kge_estimator(model)
     check_is_fitted(model)
     if sum(x is None for x in (head, relation, tail)) != 1:
         raise ValueError("Give exactly two of head, relation and tail.")
@@ -68,18 +69,31 @@ def query_topn(model, top_n=10, *, head=None, relation=None, tail=None, ents_to_
     return X[order].astype(object), scores[order]
 
 
+def _embeddings(model, X, mode):
+    """Embeddings of entities, relations or (``mode="t"``) triples, as ``mode`` says."""
+    if mode in ("t", "triple"):
+        if np.ndim(X) != 2:
+            raise ValueError(f"mode={mode!r} embeds triples: X must have shape (n_triples, 3), "
+                             f"got {np.shape(X)}.")
+        return model.transform(check_triples(model, X))
+    return model.get_embeddings(X, kind=embedding_kind(mode, name="mode"))
+
+
 def find_clusters(X, model, clustering_algorithm=None, mode="entity"):
-    """Cluster entity or relation embeddings.
+    """Cluster entity, relation or triple embeddings.
 
     Parameters
     ----------
-    X : array-like of str of shape (n,)
-        Entity (or relation) labels.
-    model : fitted KGE estimator
+    X : array-like of str of shape (n,) or (n, 3)
+        Entity (or relation) labels, or triples for ``mode="t"``.
+    model : fitted KGE estimator or ScoringBasedEmbeddingModel
     clustering_algorithm : scikit-learn clusterer, default=None
         Anything with ``fit_predict``, e.g. ``KMeans(n_clusters=5)`` or
         ``DBSCAN()``; cloned before use. Default: ``KMeans(n_clusters=8, n_init=10)``.
-    mode : {"entity", "relation"}, default="entity"
+    mode : {"entity", "relation", "triple"}, default="entity"
+        AmpliGraph's ``"e"``, ``"r"`` and ``"t"`` are accepted too; triples
+        are clustered on their concatenated ``[head, relation, tail]``
+        embeddings.
 
     Returns
     -------
@@ -95,14 +109,14 @@ def find_clusters(X, model, clustering_algorithm=None, mode="entity"):
     >>> find_clusters(model.entities_, model, KMeans(n_clusters=3, n_init=3, random_state=0)).shape
     (14,)
     """
+    model = kge_estimator(model)
     check_is_fitted(model)
     algo = (KMeans(n_clusters=8, n_init=10) if clustering_algorithm is None
             else clone(clustering_algorithm))
     if not hasattr(algo, "fit_predict"):
         raise TypeError(
             "clustering_algorithm needs a fit_predict method (a scikit-learn clusterer).")
-    emb = model.get_embeddings(X, kind=mode)
-    return algo.fit_predict(emb)
+    return algo.fit_predict(_embeddings(model, X, mode))
 
 
 def find_nearest_neighbours(model, entities, n_neighbors=5, entities_subset=None,
@@ -133,6 +147,7 @@ def find_nearest_neighbours(model, entities, n_neighbors=5, entities_subset=None
     >>> nb.shape, "usa" in nb[0]
     ((2, 2), False)
     """
+    model = kge_estimator(model)
     check_is_fitted(model)
     entities = np.asarray(entities).astype(str).ravel()
     cands = model.entities_ if entities_subset is None else np.asarray(entities_subset).astype(str)
@@ -157,10 +172,11 @@ def find_duplicates(X, model, mode="entity", tolerance="auto", expected_fraction
 
     Parameters
     ----------
-    X : array-like of str of shape (n,)
-        Entity or relation labels.
-    model : fitted KGE estimator
-    mode : {"entity", "relation"}, default="entity"
+    X : array-like of str of shape (n,) or (n, 3)
+        Entity or relation labels, or triples for ``mode="t"``.
+    model : fitted KGE estimator or ScoringBasedEmbeddingModel
+    mode : {"entity", "relation", "triple"}, default="entity"
+        AmpliGraph's ``"e"``, ``"r"`` and ``"t"`` are accepted too.
     tolerance : float or "auto", default="auto"
         Largest distance of two duplicates. ``"auto"`` picks the quantile of
         nearest-neighbour distances that makes ``expected_fraction_duplicates``
@@ -187,9 +203,11 @@ def find_duplicates(X, model, mode="entity", tolerance="auto", expected_fraction
     """
     from scipy.sparse.csgraph import connected_components
 
+    model = kge_estimator(model)
     check_is_fitted(model)
-    X = np.asarray(X).astype(str).ravel()
-    emb = model.get_embeddings(X, kind=mode)
+    emb = _embeddings(model, X, mode)
+    X = (np.asarray(X).astype(str).ravel() if mode not in ("t", "triple")
+         else np.array([" ".join(row) for row in check_triples(model, X)]))
     nn = NearestNeighbors(metric=metric).fit(emb)
     if tolerance == "auto":
         dist, _ = nn.kneighbors(emb, n_neighbors=min(2, len(X)))
@@ -201,7 +219,7 @@ def find_duplicates(X, model, mode="entity", tolerance="auto", expected_fraction
 
 
 def discover_facts(X, model, top_n=10, strategy="random_uniform", max_candidates=100,
-                   target_rel=None, random_state=None):
+                   target_rel=None, random_state=None, *, seed=None):
     """Propose new triples that the model ranks highly.
 
     Candidates ``(h, r, t)`` are drawn for each relation of ``X`` (or
@@ -220,11 +238,14 @@ def discover_facts(X, model, top_n=10, strategy="random_uniform", max_candidates
     strategy : {"random_uniform", "entity_frequency", "exhaustive"}, default="random_uniform"
         How candidate entities are drawn: uniformly, proportionally to their
         frequency in ``X``, or all pairs (small graphs only).
-    max_candidates : int, default=100
-        Candidates per relation (ignored by ``"exhaustive"``).
-    target_rel : str, default=None
-        Only this relation.
+    max_candidates : int or float, default=100
+        Candidates per relation (ignored by ``"exhaustive"``); a float in
+        (0, 1] is a fraction of ``len(X)``, as in AmpliGraph.
+    target_rel : str or list of str, default=None
+        Only these relations.
     random_state : int, RandomState instance or None, default=None
+    seed : int, default=None
+        AmpliGraph's name for ``random_state`` (give one or the other).
 
     Returns
     -------
@@ -241,16 +262,24 @@ def discover_facts(X, model, top_n=10, strategy="random_uniform", max_candidates
     >>> facts.shape[1], bool((ranks <= 3).all())
     (3, True)
     """
+    model = kge_estimator(model)
     check_is_fitted(model)
+    if seed is not None and random_state is not None:
+        raise ValueError("Give random_state or its AmpliGraph name seed, not both.")
     encoder = TripleEncoder.of(model)
     idx, ok = encoder.encode(check_triples(model, X), "skip", what="X", warn=False)
     idx = idx[ok]
-    rng = check_random_state(random_state)
+    rng = check_random_state(seed if seed is not None else random_state)
+    if isinstance(max_candidates, float) and 0 < max_candidates <= 1:
+        max_candidates = max(1, int(max_candidates * len(idx)))
+    if not isinstance(max_candidates, (int, np.integer)) or max_candidates < 1:
+        raise ValueError(f"max_candidates must be an int >= 1 or a float in (0, 1], got "
+                         f"{max_candidates!r}.")
     n_ent = len(model.entities_)
     known = FilterIndex(np.concatenate([model.triples_, idx]), n_ent, len(model.relations_))
     known_keys = set(known.keys_o.tolist())
     rels = (np.unique(idx[:, 1]) if target_rel is None
-            else encoder.codes([target_rel], "relation", what="target_rel"))
+            else encoder.codes(target_rel, "relation", what="target_rel"))
     freq = np.bincount(idx[:, [0, 2]].ravel(), minlength=n_ent).astype(float)
     cands = []
     for r in rels:

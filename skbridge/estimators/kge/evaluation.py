@@ -21,7 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ...compat import Interval, StrOptions, validate_params
-from ._encoding import TripleEncoder, check_triples
+from ._encoding import TripleEncoder, check_triples, kge_estimator
 
 __all__ = [
     "FilterIndex",
@@ -167,7 +167,8 @@ def evaluate_performance(X, model, *, filter_triples=None, corrupt_side="s,o",
         Test triples ``(head, relation, tail)`` as labels.
     model : fitted KGE estimator
         Any of :class:`TransE`, :class:`DistMult`, :class:`ComplEx`,
-        :class:`HolE`, :class:`RotatE`, :class:`ConvE`.
+        :class:`HolE`, :class:`RotatE`, :class:`ConvE`, or a fitted
+        :class:`ScoringBasedEmbeddingModel`.
     filter_triples : array-like of shape (m, 3), dict or list of them, default=None
         Known positives to filter out, e.g. ``{"train": X_train, "valid":
         X_valid, "test": X_test}``. Filter triples with labels the model has
@@ -211,6 +212,7 @@ def evaluate_performance(X, model, *, filter_triples=None, corrupt_side="s,o",
     >>> bool(0 < mrr_score(ranks) <= 1)
     True
     """
+    model = kge_estimator(model)
     check_is_fitted(model)
     policy = on_unseen or model.on_unseen
     encoder = TripleEncoder.of(model)
@@ -332,10 +334,12 @@ def _labels(X):
         "test_size": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
         "allow_duplication": ["boolean"],
+        "seed": ["random_state"],
     },
     prefer_skip_nested_validation=True,
 )
-def train_test_split_no_unseen(X, test_size=0.1, random_state=None, allow_duplication=False):
+def train_test_split_no_unseen(X, test_size=0.1, random_state=None, allow_duplication=False, *,
+                               seed=None):
     """Split triples so that every test entity and relation is seen in train.
 
     Triples are visited in random order; one goes to the test set only while
@@ -351,6 +355,8 @@ def train_test_split_no_unseen(X, test_size=0.1, random_state=None, allow_duplic
     allow_duplication : bool, default=False
         If the test size cannot be reached, copy the missing test triples
         into the train set too (a warning says how many) instead of raising.
+    seed : int, RandomState instance or None, default=None
+        AmpliGraph's name for ``random_state`` (give one or the other).
 
     Returns
     -------
@@ -372,6 +378,9 @@ def train_test_split_no_unseen(X, test_size=0.1, random_state=None, allow_duplic
     >>> set(X_test[:, [0, 2]].ravel()) <= set(X_train[:, [0, 2]].ravel())
     True
     """
+    if seed is not None and random_state is not None:
+        raise ValueError("Give random_state or its AmpliGraph name seed, not both.")
+    random_state = seed if seed is not None else random_state
     X = np.asarray(X)
     labels = _labels(X)
     n = len(X)

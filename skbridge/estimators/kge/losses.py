@@ -20,6 +20,7 @@ __all__ = [
     "NLLLoss",
     "PairwiseLoss",
     "SelfAdversarialLoss",
+    "get",
     "loss_registry",
 ]
 
@@ -128,3 +129,35 @@ loss_registry = Registry("loss", base=Loss, suffix="Loss")
 ``multiclass_nll``."""
 for _cls in (PairwiseLoss, NLLLoss, AbsoluteMarginLoss, SelfAdversarialLoss, MulticlassNLLLoss):
     loss_registry.register(_cls)
+
+
+def get(identifier, hyperparams=None):
+    """A loss from its name (or class, or instance) and hyper-parameters.
+
+    AmpliGraph 2's ``loss_functions.get``: the tutorial's
+    ``get_loss(...)`` works with only the import changed.
+
+    Parameters
+    ----------
+    identifier : str, class or instance
+        A name of :data:`loss_registry` (case-insensitive), a class or an instance
+        (returned as it is).
+    hyperparams : dict, default=None
+        Keyword arguments of the loss.
+
+    Returns
+    -------
+    loss : Loss
+
+    Examples
+    --------
+    >>> from skbridge.estimators.kge.losses import get as get_loss
+    >>> get_loss("pairwise", {"margin": 0.5}).margin
+    0.5
+    """
+    try:
+        return loss_registry.make(identifier, hyperparams)
+    except TypeError as exc:  # a loss without parameters (nn.Module's signature takes any)
+        raise ValueError(
+            f"Bad parameters {sorted(hyperparams or {})} for the loss {identifier!r}: {exc}"
+        ) from exc

@@ -68,9 +68,11 @@ _PARAMS_DOC = """
         :class:`~skbridge.estimators.kge.early_stopping.EarlyStopping`.
     on_unseen : {"raise", "nan", "skip"}, default="raise"
         Triples with labels not seen in ``fit`` given to ``predict``,
-        ``predict_proba``, ``score`` or ``evaluate_performance``: raise an error
-        naming them, give them a NaN score (with a warning), or drop them
-        (with a warning). Never silent.
+        ``predict_proba`` or ``evaluate_performance``: raise an error naming
+        them, give them a NaN score (with a warning), or drop them (with a
+        warning). Never silent. ``score`` always leaves them out, with one
+        warning that counts them, so that a plain ``KFold`` never makes a NaN
+        fold.
     device : str, default="cpu"
         Torch device (``"cpu"``, ``"cuda"``, ``"auto"`` for CUDA when present);
         ``"cuda"`` without a GPU is a ``ValueError`` in ``fit``.
@@ -89,6 +91,9 @@ _PARAMS_DOC = """
         Relation labels.
     triples_ : ndarray of shape (n_triples, 3), dtype=int64
         The training triples as indices (the filter of :meth:`score`).
+    valid_triples_ : ndarray of shape (n_valid, 3), dtype=int64
+        The validation triples given to ``fit`` (or held out for early
+        stopping), as indices; :meth:`score` filters them too.
     module_ : KGEModule
         The torch module: embedding tables ``ent`` and ``rel`` and the scorer.
     optimizer_ : torch.optim.Optimizer

@@ -4,6 +4,8 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.utils.validation import check_is_fitted
 
+from ._encoding import kge_estimator
+
 __all__ = ["plot_embeddings"]
 
 
@@ -25,7 +27,7 @@ def plot_embeddings(model, entities=None, clusters=None, *, ax=None, annotate=15
 
     Parameters
     ----------
-    model : fitted KGE estimator
+    model : fitted KGE estimator or ScoringBasedEmbeddingModel
     entities : array-like of str, default=None
         Entities to draw (default: all).
     clusters : array-like of shape (n,), default=None
@@ -56,6 +58,7 @@ def plot_embeddings(model, entities=None, clusters=None, *, ax=None, annotate=15
     """
     import matplotlib.pyplot as plt
 
+    model = kge_estimator(model)
     check_is_fitted(model)
     entities = model.entities_ if entities is None else np.asarray(entities).astype(str)
     emb = model.get_embeddings(entities)

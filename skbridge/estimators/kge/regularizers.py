@@ -8,7 +8,7 @@ from torch import nn
 
 from ...utils import Registry
 
-__all__ = ["LPRegularizer", "NoRegularizer", "Regularizer", "regularizer_registry"]
+__all__ = ["LPRegularizer", "NoRegularizer", "Regularizer", "get", "regularizer_registry"]
 
 
 class Regularizer(nn.Module):
@@ -67,3 +67,30 @@ regularizer_registry = Registry("regularizer", base=Regularizer, suffix="Regular
 """Registry of regularizers: ``lp`` and ``no`` (alias ``none``)."""
 for _cls in (LPRegularizer, NoRegularizer):
     regularizer_registry.register(_cls)
+
+
+def get(identifier, hyperparams=None):
+    """A regularizer from its name (or class, or instance) and hyper-parameters.
+
+    AmpliGraph 2's ``regularizers.get``: the tutorial's
+    ``get_regularizer(...)`` works with only the import changed.
+
+    Parameters
+    ----------
+    identifier : str, class or instance
+        A name of :data:`regularizer_registry` (case-insensitive), a class or an instance
+        (returned as it is).
+    hyperparams : dict, default=None
+        Keyword arguments of the regularizer.
+
+    Returns
+    -------
+    regularizer : Regularizer
+
+    Examples
+    --------
+    >>> from skbridge.estimators.kge.regularizers import get as get_regularizer
+    >>> get_regularizer("LP", {"p": 2, "lambda": 1e-5}).lambda_
+    1e-05
+    """
+    return regularizer_registry.make(identifier, hyperparams)

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ...compat.torch import make_generator, seeded_torch_rng
+from ...compat.torch import make_generator, resolve_device, seeded_torch_rng
 from ...utils import Registry
 from ._encoding import check_triples
 from .early_stopping import EarlyStopping, early_stopping_params
@@ -145,6 +145,9 @@ class TrainingLoopMixin:
         -------
         self : object
         """
+        # a clear error, not torch's, when continuing with a device that is not there (a
+        # model saved on a GPU machine and trained further on one without)
+        resolve_device(self.device)
         triples = torch.as_tensor(self.triples_)
         batch_size = self._effective_batch_size(len(triples))
         self.corruption_.fit(triples, len(self.entities_), len(self.relations_))
@@ -366,6 +369,15 @@ class TrainingLoopMixin:
         stopper = EarlyStopping(burn_in=params["burn_in"], check_interval=params["check_interval"],
                                 patience=params["patience"], restore_best=params["restore_best"])
         return stopper, ValidationTriples(idx, filter_index, sides)
+
+    def _record_valid(self, X_valid):
+        """Keep the validation triples given to ``fit`` (seen labels): ``score`` filters them."""
+        if X_valid is None:
+            return
+        labels = check_triples(self, X_valid, name="X_valid")
+        idx, ok = self._encoder.encode(labels, "nan", what="X_valid", warn=False)
+        known = getattr(self, "valid_triples_", np.empty((0, 3), dtype=np.int64))
+        self.valid_triples_ = np.unique(np.concatenate([known, idx[ok]]), axis=0)
 
     def _effective_batch_size(self, n):
         """Positive triples per step: ``batch_size`` or ``ceil(n / batches_count)``, at most n."""

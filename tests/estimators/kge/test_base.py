@@ -168,3 +168,89 @@ def test_string_triples_contract(nations):
     params = model.get_params()
     clone(model).fit(frame)
     assert model.get_params() == params  # fit does not change parameters
+
+
+def test_continuing_on_a_missing_gpu_is_a_value_error(nations):
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    model = TransE(k=4, epochs=1, random_state=0).fit(nations.train)
+    model.set_params(device="cuda")  # e.g. a model saved on a GPU machine
+    with pytest.raises(ValueError, match="needs a CUDA GPU"):
+        model.partial_fit(nations.train)
+
+
+def test_get_embeddings_takes_ampligraphs_spellings(small_model):
+    np.testing.assert_array_equal(small_model.get_embeddings(["usa"], "e"),
+                                  small_model.get_embeddings(["usa"], embedding_type="entity"))
+    np.testing.assert_array_equal(small_model.get_embeddings(["embassy"], "r"),
+                                  small_model.get_embeddings(["embassy"], kind="relation"))
+    with pytest.raises(ValueError, match="kind must be 'entity'"):
+        small_model.get_embeddings(["usa"], kind="triple")
+
+
+# ------------------------------------------------------ scikit-learn model selection
+
+
+def _unseen_in_fold(X, train, test):
+    seen_e = set(X[train][:, [0, 2]].ravel())
+    seen_r = set(X[train][:, 1])
+    return sum(not ({h, t} <= seen_e and r in seen_r) for h, r, t in X[test])
+
+
+def test_cross_val_score_with_plain_kfold_has_no_nan_fold(nations):
+    import warnings
+
+    from sklearn.model_selection import KFold, cross_val_score
+
+    X = nations.train
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = cross_val_score(TransE(k=8, epochs=2, random_state=0), X, cv=3)
+    assert scores.shape == (3,) and np.isfinite(scores).all() and (scores > 0).all()
+    messages = [str(w.message) for w in caught]
+    assert not any("Scoring failed" in m for m in messages)
+    unseen = [_unseen_in_fold(X, train, test) for train, test in KFold(3).split(X)]
+    assert sum(n > 0 for n in unseen) >= 1  # the plain split does leave labels out
+    # one warning per fold with unseen triples, counting them and naming KGSplit
+    expected = [f"score: {n} of {len(test)} triples" for n, (_, test)
+                in zip(unseen, KFold(3).split(X)) if n]
+    assert [m[:len(e)] for m, e in zip(messages, expected)] == expected
+    assert len(messages) == len(expected) and all("KGSplit" in m for m in messages)
+
+
+def test_grid_search_with_shuffled_kfold_scores_every_fold(nations):
+    import warnings
+
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # folds with unseen triples
+        search = GridSearchCV(TransE(epochs=2, random_state=0), {"k": [8, 16]},
+                              cv=KFold(3, shuffle=True, random_state=0)).fit(nations.train)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_params_["k"] in (8, 16)
+
+
+def test_score_equals_evaluate_performance_with_the_same_filter(nations):
+    from skbridge.estimators.kge import mrr_score
+
+    train, valid, test = nations.train, nations.valid, nations.test
+    plain = TransE(k=16, eta=5, epochs=5, random_state=0).fit(train)
+    ranks = evaluate_performance(test, plain, filter_triples=[train, test])
+    assert plain.score(test) == pytest.approx(mrr_score(ranks), rel=1e-12)
+    # validation triples given to fit are known positives too: AmpliGraph's full protocol
+    with_valid = TransE(k=16, eta=5, epochs=5, random_state=0).fit(train, X_valid=valid)
+    np.testing.assert_array_equal(with_valid.predict(test), plain.predict(test))
+    full = evaluate_performance(test, with_valid,
+                                filter_triples={"train": train, "valid": valid, "test": test})
+    assert with_valid.score(test) == pytest.approx(mrr_score(full), rel=1e-12)
+    assert with_valid.score(test) > plain.score(test)  # fewer true triples counted as errors
+    # unseen triples: left out with one warning, whatever on_unseen says
+    odd = np.concatenate([test[:20], [["atlantis", "embassy", "usa"], ["usa", "warp", "uk"]]])
+    with pytest.warns(UserWarning, match="score: 2 of 22 triples.*KGSplit") as caught:
+        value = plain.score(odd)
+    assert len(caught) == 1
+    seen = evaluate_performance(test[:20], plain, filter_triples=[train, test[:20]])
+    assert value == pytest.approx(mrr_score(seen), rel=1e-12)
+    with pytest.warns(UserWarning, match="score: 1 of 1"):
+        assert np.isnan(plain.score([["atlantis", "embassy", "usa"]]))

@@ -44,3 +44,18 @@ def test_platt_weights_give_the_base_rate():
     assert (w_pos.sum() + w_neg.sum()) == pytest.approx(40)
     a, b = fit_platt([2.0, 3.0, 1.0], [-1.0, -2.0, 0.5])
     assert a > 0
+
+
+def test_corrupted_negatives_are_unknown_triples(small_model, nations):
+    from skbridge.estimators.kge._encoding import TripleEncoder
+    from skbridge.estimators.kge.calibration import corrupted_negatives
+
+    idx_pos, _ = TripleEncoder.of(small_model).encode(nations.valid.astype(str))
+    negatives = corrupted_negatives(small_model, idx_pos)
+    assert negatives.shape == (small_model.eta * len(idx_pos), 3)
+    known = {tuple(t) for t in np.concatenate([small_model.triples_, idx_pos]).tolist()}
+    # drawn again up to ten times when known (Nations is dense: a few stay known)
+    share_known = np.mean([tuple(t) in known for t in negatives.tolist()])
+    assert share_known < 0.02, share_known
+    np.testing.assert_array_equal(negatives[:, 1], np.repeat(idx_pos[:, 1], small_model.eta))
+    np.testing.assert_array_equal(negatives, corrupted_negatives(small_model, idx_pos))

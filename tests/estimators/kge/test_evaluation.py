@@ -98,3 +98,17 @@ def test_kg_split_and_train_test_split_have_no_unseen(umls):
     tiny = np.array([["a", "r", "b"], ["c", "r", "d"]])
     with pytest.raises(ValueError, match="without unseen"):
         train_test_split_no_unseen(tiny, test_size=1)
+
+
+def test_ampligraph_spellings_of_split_and_model(nations, small_model):
+    a = train_test_split_no_unseen(nations.train, test_size=50, seed=4)
+    b = train_test_split_no_unseen(nations.train, test_size=50, random_state=4)
+    np.testing.assert_array_equal(a[1], b[1])
+    with pytest.raises(ValueError, match="not both"):
+        train_test_split_no_unseen(nations.train, test_size=50, seed=4, random_state=4)
+    from skbridge.estimators.kge import ScoringBasedEmbeddingModel
+
+    wrapped = ScoringBasedEmbeddingModel(eta=5, k=16, scoring_type="TransE", seed=0)
+    wrapped.estimator = small_model  # evaluate_performance unwraps the AmpliGraph-2 model
+    np.testing.assert_array_equal(evaluate_performance(nations.test, wrapped),
+                                  evaluate_performance(nations.test, small_model))

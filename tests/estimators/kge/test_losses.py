@@ -22,3 +22,15 @@ def test_every_loss_trains(nations, loss):
                      regularizer_params={"p": 3, "lambda": 1e-4}, random_state=0)
     model.fit(nations.train)
     assert len(model.history_) == 3 and np.isfinite(model.history_).all()
+
+
+def test_get_is_ampligraphs_loss_functions_get():
+    from skbridge.estimators.kge.losses import PairwiseLoss, get
+
+    loss = get("pairwise", {"margin": 0.5})
+    assert isinstance(loss, PairwiseLoss) and loss.margin == 0.5
+    assert get(loss) is loss
+    with pytest.raises(ValueError, match="Unknown loss 'hinge'"):
+        get("hinge")
+    with pytest.raises(ValueError, match="Bad parameters"):
+        get("nll", {"margin": 1.0})

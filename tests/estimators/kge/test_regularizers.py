@@ -20,3 +20,12 @@ def test_lp_takes_ampligraphs_lambda():
     assert float(regularizer_registry.make("none")(ent, rel)) == 0.0
     with pytest.raises(ValueError, match="Bad parameters"):
         regularizer_registry.make("LP", {"q": 1})
+
+
+def test_get_is_ampligraphs_regularizers_get():
+    from skbridge.estimators.kge.regularizers import get
+
+    lp = get("LP", {"p": 2, "lambda": 1e-5})
+    assert (lp.p, lp.lambda_) == (2, 1e-5)
+    with pytest.raises(ValueError, match="Unknown regularizer 'l3'"):
+        get("l3")

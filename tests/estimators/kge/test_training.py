@@ -5,7 +5,14 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from skbridge.estimators.kge import ComplEx, ConvE, TransE  # noqa: E402
+from skbridge.estimators.kge import (  # noqa: E402
+    ComplEx,
+    ConvE,
+    DistMult,
+    HolE,
+    RotatE,
+    TransE,
+)
 from skbridge.estimators.kge.losses import PairwiseLoss  # noqa: E402
 from skbridge.estimators.kge.training import (  # noqa: E402
     KGEModule,
@@ -19,9 +26,15 @@ def test_optimizer_registry_builds_every_key():
         optimizer_registry.make(key, {"lr": 0.01}, params=[torch.nn.Parameter(torch.zeros(2))])
 
 
-def test_verbose_shows_progress(nations, capsys):
-    TransE(k=8, epochs=2, verbose=True, random_state=0).fit(nations.train)
-    assert "TransE" in capsys.readouterr().err
+@pytest.mark.parametrize("Model", [TransE, DistMult, ComplEx, HolE, RotatE, ConvE])
+def test_verbose_shows_progress_and_default_is_silent(nations, capsys, Model):
+    params = {"k": 8, "epochs": 2, "random_state": 0,
+              "scoring_params": {"n_filters": 2} if Model is ConvE else None}
+    Model(**params).fit(nations.train)
+    assert capsys.readouterr() == ("", "")
+    Model(verbose=True, **params).fit(nations.train)
+    err = capsys.readouterr().err
+    assert Model.__name__ in err and "2/2" in err and "loss=" in err
 
 
 class CountingTransE(TransE):
