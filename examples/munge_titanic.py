@@ -85,9 +85,10 @@ def main(argv=None):
                        assigncat={"mnmx": ["fare"], "text": ["embarked"]},
                        assigninfill={"MLinfill": ["age"], "modeinfill": ["embarked"]},
                        randomseed=0)
-    test = postmunge(result.postprocess_dict, frame.iloc[1000:])
-    print(f"\nautomunge(): {result}; postmunge(): test {test.test.shape}, "
-          f"labels {test.test_labels.shape}")
+    test, test_ID, test_labels, postreports_dict = postmunge(
+        result.postprocess_dict, frame.iloc[1000:])
+    print(f"\nautomunge(): {result}; postmunge(): test {test.shape}, "
+          f"labels {test_labels.shape}")
 
     shifted = X_test.assign(age=X_test["age"] + 15, embarked=X_test["embarked"].replace("S", "Z"))
     report = munger.drift_report(shifted)

@@ -9,7 +9,7 @@ from .kernels import FastfoodSampler, RandomFourierSampler, fwht
 from .tokenize import TokenCountVectorizer, TokenIdEncoder, TokenTfidfVectorizer
 
 # Automunge (skbridge.transformers.munge) needs pandas: loaded on first access.
-_MUNGE_NAMES = ("AutoMunger", "LabelMunger", "automunge", "postmunge")
+_MUNGE_NAMES = ("AutoMunge", "AutoMunger", "LabelMunger", "automunge", "postmunge")
 
 
 def __getattr__(name):
@@ -21,6 +21,7 @@ def __getattr__(name):
 
 
 __all__ = [
+    "AutoMunge",
     "AutoMunger",
     "LabelMunger",
     "automunge",

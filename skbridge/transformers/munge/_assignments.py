@@ -68,6 +68,15 @@ def assignments(names, *, assigncat, assigninfill, assignparam):
     cat = _assign_once(names, assigncat, "assigncat", "transforms")
     params = {}
     for transform, per_column in (assignparam or {}).items():
+        if transform == "global_assignparam":
+            raise ValueError(
+                "assignparam['global_assignparam'] is not supported: name the transform, as "
+                "{'default_assignparam': {transform: {param: value}}}."
+            )
+        if transform == "default_assignparam":  # Automunge's {transform: {param: value}}
+            for name, kwargs in _check_defaults(per_column).items():
+                params[(name, "default_assignparam")] = kwargs
+            continue
         if not isinstance(per_column, dict):
             raise ValueError(
                 f"assignparam[{transform!r}] must be a dict {{column: {{param: value}}}}, "
@@ -87,10 +96,26 @@ def assignments(names, *, assigncat, assigninfill, assignparam):
     return cat, params, fills
 
 
+def _check_defaults(per_transform):
+    if not isinstance(per_transform, dict) or not all(
+        isinstance(v, dict) for v in per_transform.values()
+    ):
+        raise ValueError(
+            "assignparam['default_assignparam'] must be a dict {transform: {param: value}}, "
+            f"got {per_transform!r}."
+        )
+    return per_transform
+
+
 def transform_kwargs(choice, col, params):
-    """The ``assignparam`` keyword arguments of ``col`` under the transform ``choice``."""
+    """The ``assignparam`` keyword arguments of ``col`` under the transform ``choice``.
+
+    Automunge's ``default_assignparam`` first, then the column key
+    ``"default"``, then the column's own entry.
+    """
     label = choice if isinstance(choice, str) else getattr(choice, "name", repr(choice))
-    return {**params.get((label, "default"), {}), **params.get((label, col), {})}
+    return {**params.get((label, "default_assignparam"), {}),
+            **params.get((label, "default"), {}), **params.get((label, col), {})}
 
 
 def choose_transform(munger, col, info, series, assigned):

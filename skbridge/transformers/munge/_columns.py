@@ -93,7 +93,7 @@ def fit_column(col, series, info, choice, why, kwargs, *, infill, ml_infill, nan
         The infill asked for (assigned, or the munger's ``infill``).
     ml_infill : bool
         Use ML infill instead when the column has missing values (not for
-        hashed columns).
+        hashed and ``excl`` columns).
     nan_markers : bool
         Add a NaN marker when the column has missing values.
     classes : dict
@@ -143,7 +143,7 @@ def fit_column(col, series, info, choice, why, kwargs, *, infill, ml_infill, nan
             value = jsonable(first.item() if hasattr(first, "item") else first)
         spec["value"] = value
     else:
-        if ml_infill and key != "hashing" and spec["n_missing"]:
+        if ml_infill and key != "hashing" and spec["n_missing"] and transform.ml_features:
             infill = "ml"
         fill, fill_key = resolve_infill(infill, default=transform.default_infill)
         _remember(classes, INFILLS, fill_key, fill)
@@ -155,6 +155,7 @@ def fit_column(col, series, info, choice, why, kwargs, *, infill, ml_infill, nan
     }
     spec["nan_marker"] = bool(
         nan_markers and spec["n_missing"] and transform.input not in ("none", "missing")
+        and transform.adds_nan_marker
     )
     if read_as == "categorical":
         vocabulary = fitted.get("categories", [])
@@ -180,8 +181,13 @@ def lay_out(specs, classes):
     return start
 
 
-def encode_column(spec, values, missing, classes):
-    """The output block of one column (infill, transform, NaN marker), and its values."""
+def encode_column(spec, values, missing, classes, rng=None):
+    """The output block of one column (infill, transform, NaN marker), and its values.
+
+    With a generator ``rng``, a noise transform (``DP*``) perturbs the block
+    (training data); without one the block is clean, unless the transform
+    was asked for ``testnoise``, in which case the caller passes a generator.
+    """
     transform = make_transform(spec, classes)
     n = len(missing)
     if transform.input == "missing":
@@ -197,6 +203,8 @@ def encode_column(spec, values, missing, classes):
             elif not hasattr(values, "idx"):
                 values[missing] = fitted.get("value") or 0.0
         block = transform.transform(values, spec["transform"]["fitted"])
+        if rng is not None and hasattr(transform, "inject"):
+            block = transform.inject(block, values, spec["transform"]["fitted"], rng, ~missing)
         if missing.any() and infill.stage == "output":
             block[missing] = 0.0 if infill.name == "zero" else np.nan
     if spec["nan_marker"]:

@@ -1,110 +1,106 @@
-"""automunge() and postmunge(): Automunge's two calls, returning a named result."""
+"""automunge(), postmunge() and AutoMunge: Automunge's calls with its names and shapes.
 
-from dataclasses import dataclass
+:func:`automunge` returns a :class:`MungeResult` (ten outputs when unpacked),
+:func:`postmunge` a :class:`PostmungeResult` (four outputs), and
+:class:`AutoMunge` is Automunge's own object, so that code written for
+Automunge runs with only its import changed. Automunge's parameter names are
+accepted: those :class:`AutoMunger` shares (``labels_column``,
+``featureselection``, ``PCAn_components``, ...), the renamed ones
+(``MLinfill``, ``NArw_marker``, ``randomseed``, ``infilliterate``), and the
+others at their Automunge defaults (``floatprecision=32``, ``pandasoutput=True``,
+...), so that Automunge's full-argument template runs; a non-default value of
+one of those is an error naming it.
+"""
+
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
-
-from ._labels import LabelMunger
 from ._munger import AutoMunger
+from ._results import MungeResult
 
-__all__ = ["MungeResult", "automunge", "postmunge"]
+__all__ = ["AutoMunge", "automunge", "postmunge"]
 
 # Automunge's names for AutoMunger's parameters.
 _AUTOMUNGE_NAMES = {
-    "MLinfill": "ml_infill", "NArw_marker": "nan_markers", "randomseed": "random_state"
+    "MLinfill": "ml_infill", "NArw_marker": "nan_markers", "randomseed": "random_state",
+    "infilliterate": "ml_infill_max_iter",
 }
+# Automunge parameters without an equivalent here: accepted at their defaults only.
+_AT_DEFAULT = {
+    "floatprecision": (32, 64), "binstransform": (False,), "eval_ratio": (0.5,),
+    "numbercategoryheuristic": (255,), "pandasoutput": (True,), "inplace": (False,),
+    "Binary": (False,), "dupl_rows": (False,), "assignnan": (), "transformdict": (),
+    "processdict": (), "evalcat": (False,), "privacy_encode": (False,),
+    "encrypt_key": (False,), "logger": (), "entropy_seeds": (False,),
+    "random_generator": (False,), "sampling_dict": (False,), "noise_augment": (0,),
+    "ppd_append": (False,), "orig_headers": (False,), "cat_type": (False,),
+    "inversion": (False,),
+}
+_ML_CMND_TEMPLATE = {
+    "autoML_type": "randomforest", "MLinfill_cmnd": None, "PCA_cmnd": None,
+}
+# Automunge's False for "none" in these.
+_FALSE_IS_NONE = ("labels_column", "trainID_column", "testID_column", "random_state",
+                  "PCAn_components", "assigncat", "assigninfill", "assignparam", "PCAexcl")
 
 
-@dataclass
-class MungeResult:
-    """The sets prepared by :func:`automunge` or :func:`postmunge`.
-
-    Attributes are DataFrames (``None`` where a set was not asked for). Unpacking
-    gives Automunge's ten outputs in its order, so that
-    ``train, train_ID, labels, val, val_ID, val_labels, test, test_ID,
-    test_labels, postprocess_dict = automunge(df)`` works as before.
-
-    Attributes
-    ----------
-    train, val, test : DataFrame or None
-        Prepared features.
-    train_labels, val_labels, test_labels : DataFrame or None
-        Labels encoded by :attr:`label_munger`.
-    train_ids, val_ids, test_ids : DataFrame or None
-        The identifier columns, untouched.
-    postprocess_dict : AutoMunger
-        The fitted munger: pass it to :func:`postmunge`, call its
-        ``transform``, or write it with ``save_state``.
-    label_munger : LabelMunger or None
-        The fitted label encoder.
-    """
-
-    train: Any = None
-    train_ids: Any = None
-    train_labels: Any = None
-    val: Any = None
-    val_ids: Any = None
-    val_labels: Any = None
-    test: Any = None
-    test_ids: Any = None
-    test_labels: Any = None
-    postprocess_dict: Any = None
-    label_munger: Any = None
-
-    def __iter__(self):
-        return iter((
-            self.train, self.train_ids, self.train_labels, self.val, self.val_ids,
-            self.val_labels, self.test, self.test_ids, self.test_labels, self.postprocess_dict,
-        ))
-
-    def __repr__(self):
-        parts = []
-        for name in ("train", "train_labels", "val", "val_labels", "test", "test_labels"):
-            value = getattr(self, name)
-            if value is not None:
-                parts.append(f"{name}={value.shape}")
-        return f"MungeResult({', '.join(parts)})"
+def _empty(value):
+    """Whether ``value`` holds nothing: None, False, or containers of empty containers."""
+    if value is None or value is False:
+        return True
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    if isinstance(value, (list, tuple, set)):
+        return all(_empty(v) for v in value)
+    return False
 
 
-def _split_off(df, columns, what):
-    columns = [] if columns is None else ([columns] if isinstance(columns, str) else list(columns))
-    unknown = [c for c in columns if c not in df.columns]
+def _accept_defaults(params, call):
+    """Pop Automunge's parameters that have no equivalent, refusing non-default values."""
+    for name in [k for k in params if k in _AT_DEFAULT]:
+        value = params.pop(name)
+        allowed = _AT_DEFAULT[name]
+        if not (value in allowed if allowed else _empty(value)):
+            shown = allowed[0] if allowed else "empty"
+            raise ValueError(
+                f"{call}: Automunge's {name}={value!r} is not supported here; leave it at its "
+                f"default ({shown!r}) or remove it."
+            )
+    ml_cmnd = params.pop("ML_cmnd", None) or {}
+    for key, value in ml_cmnd.items():
+        if key == "PCA_type":
+            params.setdefault("PCA_type", value)
+        elif key in _ML_CMND_TEMPLATE and (value == _ML_CMND_TEMPLATE[key] or _empty(value)):
+            continue
+        else:
+            raise ValueError(
+                f"{call}: ML_cmnd[{key!r}]={value!r} is not supported here. ML infill's model is "
+                f"set with ml_infill_estimator; ML_cmnd accepts 'PCA_type'."
+            )
+
+
+def _automunger_params(params):
+    for old, new in _AUTOMUNGE_NAMES.items():
+        if old in params:
+            if new in params:
+                raise TypeError(f"Pass either {old!r} or {new!r}, not both.")
+            params[new] = params.pop(old)
+    _accept_defaults(params, "automunge")
+    for name in _FALSE_IS_NONE:
+        if params.get(name) is False:
+            params[name] = None
+    valid = set(AutoMunger._get_param_names())
+    unknown = sorted(set(params) - valid)
     if unknown:
-        raise ValueError(f"{what} names columns not in the data: {unknown}.")
-    return (df[columns] if columns else None), df.drop(columns=columns)
+        raise TypeError(
+            f"automunge got unknown parameters {unknown}; AutoMunger takes {sorted(valid)}."
+        )
+    return params
 
 
-def _labels_frame(label_munger, labels):
-    if labels is None:
-        return None
-    encoded = np.asarray(label_munger.transform(labels)).reshape(len(labels), -1)
-    names = label_munger.get_feature_names_out()
-    return pd.DataFrame(encoded, columns=names, index=labels.index)
-
-
-def _frame(munger, X, index):
-    return pd.DataFrame(munger.transform(X) if not isinstance(X, np.ndarray) else X,
-                        columns=munger.get_feature_names_out(), index=index)
-
-
-def automunge(
-    df_train,
-    df_test=None,
-    *,
-    labels_column=None,
-    trainID_column=None,
-    testID_column=None,
-    valpercent=0.0,
-    shuffletrain=False,
-    label_encoding="auto",
-    **params,
-):
+def automunge(df_train, df_test=None, *, label_encoding="auto", **params):
     """Automunge's ``automunge`` call: fit on a training table, prepare every set.
+
+    ``automunge(df, **params)`` is ``AutoMunger(**params).automunge(df)``.
 
     Parameters
     ----------
@@ -112,35 +108,27 @@ def automunge(
         Training table, labels and identifier columns included.
     df_test : DataFrame, default=None
         Test table, prepared with the state fitted on the training rows.
-    labels_column : str, default=None
-        Name of the label column (encoded by a :class:`LabelMunger`).
-    trainID_column : str or list of str, default=None
-        Identifier columns, returned untouched in ``train_ids``.
-    testID_column : str or list of str, default=None
-        Identifier columns of ``df_test`` (default: ``trainID_column``).
-    valpercent : float, default=0.0
-        Fraction of the training rows held out as a validation set (chosen
-        with the seed, kept in their original order).
-    shuffletrain : bool, default=False
-        Shuffle the training rows (seeded). Rows keep their order otherwise.
     label_encoding : str, default="auto"
         ``encoding`` of the :class:`LabelMunger`.
     **params
-        Parameters of :class:`AutoMunger` (``assigncat``, ``assigninfill``,
-        ``ml_infill``, ``random_state``, ...). Automunge's names
-        ``MLinfill``, ``NArw_marker`` and ``randomseed`` are accepted too.
+        Parameters of :class:`AutoMunger` (``labels_column``,
+        ``trainID_column``, ``testID_column``, ``valpercent``,
+        ``shuffletrain``, ``TrainLabelFreqLevel``, ``featureselection``,
+        ``PCAn_components``, ``assigncat``, ``assigninfill``, ``random_state``,
+        ...) under their names or Automunge's (``MLinfill``, ``NArw_marker``,
+        ``randomseed``, ``infilliterate``, ``ML_cmnd={"PCA_type": ...}``).
 
     Returns
     -------
     result : MungeResult
-        ``train``, ``val``, ``test``, their ``*_labels`` and ``*_ids``, and
-        the fitted munger as ``postprocess_dict``. Unpacks like Automunge's
-        10-tuple.
+        ``train``, ``val``, ``test``, their ``*_labels`` and ``*_ids``, the
+        fitted munger as ``postprocess_dict`` and the ``featureimportance``
+        report. Unpacks like Automunge's 10-tuple.
 
     See Also
     --------
     postmunge : Prepare more data with the fitted state.
-    AutoMunger : The transformer behind it.
+    AutoMunger.automunge : The method behind it.
 
     Examples
     --------
@@ -153,65 +141,42 @@ def automunge(
     ...                    randomseed=0)
     >>> result.train.shape, result.train_labels.shape
     ((1000, 99), (1000, 1))
-    >>> postmunge(result.postprocess_dict, df.iloc[1000:]).test.shape
-    (309, 99)
+    >>> test, test_ID, test_labels, postreports_dict = postmunge(
+    ...     result.postprocess_dict, df.iloc[1000:])
+    >>> test.shape, test_labels.shape
+    ((309, 99), (309, 1))
     """
-    if not isinstance(df_train, pd.DataFrame):
-        raise TypeError(f"automunge expects a DataFrame, got {type(df_train).__name__}.")
-    for old, new in _AUTOMUNGE_NAMES.items():
-        if old in params:
-            if new in params:
-                raise TypeError(f"Pass either {old!r} or {new!r}, not both.")
-            params[new] = params.pop(old)
-    valid = set(AutoMunger._get_param_names())
-    unknown = sorted(set(params) - valid)
-    if unknown:
-        raise TypeError(
-            f"automunge got unknown parameters {unknown}; AutoMunger takes {sorted(valid)}."
+    params = _automunger_params(dict(params))
+    if df_test is False:
+        df_test = None
+    return AutoMunger(**params).automunge(df_train, df_test, label_encoding=label_encoding)
+
+
+def _load(postprocess_dict, allow_pickle, trusted_modules):
+    label_munger = None
+    if isinstance(postprocess_dict, MungeResult):
+        label_munger = postprocess_dict.label_munger
+        postprocess_dict = postprocess_dict.postprocess_dict
+    if isinstance(postprocess_dict, (str, Path, dict)):
+        munger = AutoMunger.load_state(
+            postprocess_dict, allow_pickle=allow_pickle, trusted_modules=trusted_modules
         )
-    if not 0.0 <= valpercent < 1.0:
-        raise ValueError(f"valpercent must lie in [0, 1), got {valpercent!r}.")
-    rng = check_random_state(params.get("random_state"))
-    df = df_train
-    if shuffletrain:
-        df = df.iloc[rng.permutation(len(df))]
-    labels, df = _split_off(df, labels_column, "labels_column")
-    ids, df = _split_off(df, trainID_column, "trainID_column")
-    labels = labels.iloc[:, 0] if labels is not None else None
-    val_rows = np.zeros(len(df), dtype=bool)
-    if valpercent:
-        n_val = int(round(valpercent * len(df)))
-        val_rows[rng.choice(len(df), n_val, replace=False)] = True
-    munger = AutoMunger(**params)
-    train_X = munger.fit_transform(df[~val_rows])
-    result = MungeResult(postprocess_dict=munger)
-    result.train = pd.DataFrame(
-        train_X, columns=munger.get_feature_names_out(), index=df.index[~val_rows]
-    )
-    if ids is not None:
-        result.train_ids = ids[~val_rows]
-    if labels is not None:
-        result.label_munger = LabelMunger(encoding=label_encoding).fit(labels[~val_rows])
-        result.train_labels = _labels_frame(result.label_munger, labels[~val_rows])
-        munger.label_munger_ = result.label_munger
-    munger.labels_column_ = labels_column
-    munger.id_columns_ = [] if trainID_column is None else (
-        [trainID_column] if isinstance(trainID_column, str) else list(trainID_column)
-    )
-    if val_rows.any():
-        result.val = _frame(munger, df[val_rows], df.index[val_rows])
-        result.val_ids = ids[val_rows] if ids is not None else None
-        if labels is not None:
-            result.val_labels = _labels_frame(result.label_munger, labels[val_rows])
-    if df_test is not None:
-        test = postmunge(munger, df_test, testID_column=testID_column)
-        result.test, result.test_ids = test.test, test.test_ids
-        result.test_labels = test.test_labels
-    return result
+    elif isinstance(postprocess_dict, AutoMunger):
+        munger = postprocess_dict
+    else:
+        raise TypeError(
+            "postmunge expects a fitted AutoMunger (automunge(...).postprocess_dict), a "
+            f"MungeResult, a state dict or a path to a saved state; got "
+            f"{type(postprocess_dict).__name__}."
+        )
+    if label_munger is not None and getattr(munger, "label_munger_", None) is None:
+        munger.label_munger_ = label_munger
+    return munger
 
 
 def postmunge(
-    postprocess_dict, df_test, *, testID_column=None, allow_pickle=False, trusted_modules=None
+    postprocess_dict, df_test, *, testID_column=None, allow_pickle=False, trusted_modules=None,
+    printstatus=False, **params,
 ):
     """Automunge's ``postmunge`` call: prepare new data with a fitted state.
 
@@ -234,12 +199,21 @@ def postmunge(
     trusted_modules : list of str, default=None
         Passed to :meth:`AutoMunger.load_state`: the modules whose classes a
         JSON state may name as ``"module:Class"``.
+    printstatus : bool or str, default=False
+        Print a one-line summary.
+    **params
+        :meth:`AutoMunger.postmunge`'s ``traindata``, ``TrainLabelFreqLevel``,
+        ``featureeval``, ``driftreport``, ``shuffletrain``, ``randomseed`` and
+        ``returnedsets``; Automunge's other ones at their defaults
+        (``pandasoutput=True``, ``inplace=False``, ``dupl_rows=False``,
+        ``inversion=False``, ``encrypt_key=False``).
 
     Returns
     -------
-    result : MungeResult
-        ``test``, ``test_ids`` and ``test_labels`` (when the label column is
-        present), and the munger as ``postprocess_dict``.
+    result : PostmungeResult
+        ``test, test_ID, test_labels, postreports_dict``, as Automunge's
+        (``returnedsets`` picks other shapes; ``returnedsets="result"`` gives
+        a :class:`MungeResult` with the munger).
 
     Examples
     --------
@@ -247,44 +221,57 @@ def postmunge(
     >>> from skbridge.transformers.munge import automunge, postmunge
     >>> train = pd.DataFrame({"x": [1.0, 2.0, 3.0], "c": ["a", "b", "a"]})
     >>> state = automunge(train).postprocess_dict
-    >>> postmunge(state, pd.DataFrame({"c": ["b"], "x": [2.0]})).test
-         x  c
+    >>> test, test_ID, test_labels, postreports_dict = postmunge(
+    ...     state, pd.DataFrame({"c": ["b"], "x": [2.0]}))
+    >>> test
+         x    c
     0  0.0  1.0
+    >>> postreports_dict["finalcolumns_test"]
+    ['x', 'c']
     """
-    label_munger = None
-    if isinstance(postprocess_dict, MungeResult):
-        label_munger = postprocess_dict.label_munger
-        postprocess_dict = postprocess_dict.postprocess_dict
-    if isinstance(postprocess_dict, (str, Path, dict)):
-        munger = AutoMunger.load_state(
-            postprocess_dict, allow_pickle=allow_pickle, trusted_modules=trusted_modules
-        )
-    elif isinstance(postprocess_dict, AutoMunger):
-        munger = postprocess_dict
-    else:
-        raise TypeError(
-            "postmunge expects a fitted AutoMunger (automunge(...).postprocess_dict), a "
-            f"MungeResult, a state dict or a path to a saved state; got "
-            f"{type(postprocess_dict).__name__}."
-        )
-    if not isinstance(df_test, pd.DataFrame):
-        raise TypeError(f"postmunge expects a DataFrame, got {type(df_test).__name__}.")
-    label_munger = label_munger or getattr(munger, "label_munger_", None)
-    labels_column = getattr(munger, "labels_column_", None)
-    id_columns = getattr(munger, "id_columns_", None) if testID_column is None else testID_column
-    labels = None
-    if labels_column is not None and labels_column in df_test.columns:
-        labels = df_test[labels_column]
-        df_test = df_test.drop(columns=[labels_column])
-    if testID_column is None:  # the identifiers named in automunge(), where present
-        id_columns = [c for c in (id_columns or []) if c in df_test.columns]
-    ids, df_test = _split_off(df_test, id_columns, "testID_column")
-    check_is_fitted(munger)
-    frame = munger._validate_frame(df_test, reset=False, policy="align")
-    out = munger._transform_frame(frame)
-    result = MungeResult(postprocess_dict=munger, label_munger=label_munger)
-    result.test = pd.DataFrame(out, columns=munger.get_feature_names_out(), index=df_test.index)
-    result.test_ids = ids
-    if labels is not None and label_munger is not None:
-        result.test_labels = _labels_frame(label_munger, labels)
+    params = dict(params)
+    _accept_defaults(params, "postmunge")
+    munger = _load(postprocess_dict, allow_pickle, trusted_modules)
+    result = munger.postmunge(df_test, testID_column=testID_column, **params)
+    if printstatus is True or printstatus == "summary":
+        test = result[0] if isinstance(result, tuple) else getattr(result, "test", result)
+        print(f"[AutoMunger] postmunge: {len(df_test)} rows -> {test.shape[1]} features")
     return result
+
+
+class AutoMunge:
+    """Automunge's own object: ``am = AutoMunge()``, ``am.automunge``, ``am.postmunge``.
+
+    Code written for Automunge (``from Automunge import *; am = AutoMunge()``)
+    runs with the import changed to ``from skbridge.transformers.munge import
+    AutoMunge``. Both methods take Automunge's parameters, with its ``False``
+    for "none" (``df_test=False``, ``labels_column=False``, ...). One default
+    differs: ``printstatus`` is False here (quiet, as scikit-learn's
+    estimators), where Automunge prints by default.
+
+    Examples
+    --------
+    >>> from skbridge.datasets import load_titanic
+    >>> from skbridge.transformers.munge import AutoMunge
+    >>> df = load_titanic().frame
+    >>> am = AutoMunge()
+    >>> (train, train_ID, labels, val, val_ID, val_labels, test, test_ID, test_labels,
+    ...  postprocess_dict) = am.automunge(df.iloc[:1000], labels_column="survived",
+    ...                                   printstatus=False)
+    >>> test, test_ID, test_labels, postreports_dict = am.postmunge(
+    ...     postprocess_dict, df.iloc[1000:], printstatus=False)
+    >>> test.shape[0], test_labels.shape
+    (309, (309, 1))
+    """
+
+    def automunge(self, df_train, df_test=False, **params):
+        """Fit on ``df_train`` and prepare every set: :func:`automunge`."""
+        return automunge(df_train, None if df_test is False else df_test, **params)
+
+    def postmunge(self, postprocess_dict, df_test, **params):
+        """Prepare ``df_test`` with the fitted state: :func:`postmunge`."""
+        if params.get("testID_column") is False:
+            params["testID_column"] = None
+        if params.get("randomseed") is False:
+            params["randomseed"] = None
+        return postmunge(postprocess_dict, df_test, **params)

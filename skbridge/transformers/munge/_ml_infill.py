@@ -11,9 +11,9 @@ import time
 import numpy as np
 from sklearn.base import clone, is_classifier
 
-from ...compat import effective_n_threads
+from ...compat import OptionalDependencyError, effective_n_threads, import_optional
 
-__all__ = ["MLInfiller"]
+__all__ = ["MLInfiller", "thread_limit"]
 
 # Most classes an ML-infill classifier is trained on; rarer ones are pooled.
 _ML_MAX_CLASSES = 10
@@ -29,6 +29,49 @@ def _default_estimator(kind, seed):
     if kind == "classifier":
         return HistGradientBoostingClassifier(**params)
     return HistGradientBoostingRegressor(**params)
+
+
+def thread_limit(n_jobs):
+    """Context manager limiting the OpenMP threads of the models to ``n_jobs``."""
+    global _THREADPOOLS
+    if _THREADPOOLS is None:  # scanning the loaded libraries is slow: do it once
+        import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime first)
+        from threadpoolctl import ThreadpoolController
+
+        _THREADPOOLS = ThreadpoolController()
+    n_threads = 1 if n_jobs == 1 else effective_n_threads(n_jobs)
+    return _THREADPOOLS.limit(limits=n_threads, user_api="openmp")
+
+
+class _Progress:
+    """A tqdm bar over one round's models (``progress``), or nothing.
+
+    Without tqdm installed the bar is left out and only the lines are printed.
+    """
+
+    def __init__(self, show, total, desc):
+        self.bar = None
+        if show:
+            try:
+                tqdm = import_optional("tqdm", extra="pipes", purpose="AutoMunger progress").tqdm
+            except OptionalDependencyError:
+                return
+            self.bar = tqdm(total=total, desc=desc, unit="model", leave=False)
+
+    def step(self, column):
+        if self.bar is not None:
+            self.bar.set_postfix_str(str(column), refresh=False)
+            self.bar.update(1)
+
+    def write(self, line):
+        if self.bar is not None:
+            self.bar.write(line)
+        else:
+            print(line)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
 
 
 class _ConstantModel:
@@ -63,6 +106,8 @@ class MLInfiller:
         OpenMP threads of the models.
     verbose : int, default=0
         Print one line per model and per round.
+    progress : bool, default=False
+        Show a tqdm progress bar over each round's models.
     models : dict of str to dict, default=None
         Fitted models to replay (``ml_models_``).
     n_rounds : int, default=0
@@ -71,7 +116,7 @@ class MLInfiller:
 
     def __init__(
         self, specs, transformer, *, estimator=None, max_iter=2, tol=0.01, max_samples=5_000,
-        n_jobs=1, verbose=0, models=None, n_rounds=0,
+        n_jobs=1, verbose=0, progress=False, models=None, n_rounds=0,
     ):
         self.specs = specs
         self.transformer = transformer
@@ -81,19 +126,13 @@ class MLInfiller:
         self.max_samples = max_samples
         self.n_jobs = n_jobs
         self.verbose = verbose
+        self.progress = progress
         self.models = {} if models is None else models
         self.n_rounds = n_rounds
 
     def thread_limit(self):
         """Context manager limiting the models' OpenMP threads to ``n_jobs``."""
-        global _THREADPOOLS
-        if _THREADPOOLS is None:  # scanning the loaded libraries is slow: do it once
-            import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime first)
-            from threadpoolctl import ThreadpoolController
-
-            _THREADPOOLS = ThreadpoolController()
-        n_threads = 1 if self.n_jobs == 1 else effective_n_threads(self.n_jobs)
-        return _THREADPOOLS.limit(limits=n_threads, user_api="openmp")
+        return thread_limit(self.n_jobs)
 
     # ------------------------------------------------------------------ pieces
 
@@ -116,9 +155,16 @@ class MLInfiller:
             est.set_params(random_state=seed)
         return est
 
-    @staticmethod
-    def _features(spec, n_out):
-        drop = list(range(*spec["slice"]))
+    def _excluded(self):
+        """Output columns no model may use: those of ``excl`` (``ml_features=False``)."""
+        out = []
+        for spec in self.specs.values():
+            if not getattr(self.transformer(spec), "ml_features", True):
+                out.extend(range(*spec["slice"]))
+        return out
+
+    def _features(self, spec, n_out):
+        drop = list(range(*spec["slice"])) + self.excluded
         if spec["marker"] is not None:
             drop.append(spec["marker"])
         keep = np.ones(n_out, dtype=bool)
@@ -188,6 +234,7 @@ class MLInfiller:
         rng = np.random.RandomState(seed)
         specs = self.specs
         n_out = out.shape[1]
+        self.excluded = self._excluded()
         # a column with nothing else to learn from keeps its initial (mean or mode) infill
         columns = [c for c in columns if self._features(specs[c], n_out).size]
         if not columns:
@@ -208,6 +255,7 @@ class MLInfiller:
         for round_ in range(self.max_iter):
             t0 = time.perf_counter()
             change = 0.0
+            bar = _Progress(self.progress, len(order), f"ML infill round {round_ + 1}")
             for col in order:
                 spec = specs[col]
                 values, missing = prepared[col]
@@ -233,11 +281,13 @@ class MLInfiller:
                     else:
                         change = max(change, float(np.mean(pred != old)))
                 previous[col] = pred
+                bar.step(col)
                 if self.verbose:
-                    print(f"[AutoMunger] ML infill round {round_ + 1}: {col!r} "
-                          f"({missing.sum()} missing, {kind})")
+                    bar.write(f"[AutoMunger] ML infill round {round_ + 1}: {col!r} "
+                              f"({missing.sum()} missing, {kind})")
+            bar.close()
             n_rounds = round_ + 1
-            if self.verbose:
+            if self.verbose or self.progress:
                 print(f"[AutoMunger] ML infill round {n_rounds} done in "
                       f"{time.perf_counter() - t0:.2f} s, change {change:.4g}")
             if round_ > 0 and change <= self.tol:

@@ -1,44 +1,36 @@
 """AutoMunger: Automunge's automunge/postmunge as one scikit-learn transformer.
 
-The estimator holds the parameters and runs the table through the per-column
-machinery. Input checks (``_input``), assignment maps (``_assignments``),
-column specs (``_columns``), ML infill (``_ml_infill``), drift reports
-(``_drift``) and state files (``_state``) each live in a module of their own.
+The estimator holds the parameters; the per-column machinery and the output
+stage run in :class:`~._core.MungeCoreMixin`, Automunge's calls in
+:class:`~._automunge_api.AutomungeCallsMixin`. Input checks (``_input``),
+assignment maps (``_assignments``), column specs (``_columns``), ML infill
+(``_ml_infill``), feature selection (``_feature_selection``), PCA (``_pca``),
+drift reports (``_drift``) and state files (``_state``) each live in a module
+of their own.
 """
 
-import warnings
-from functools import partial
 from numbers import Integral, Real
 
-import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ...compat import HasMethods, Interval, StrOptions, fit_context
-from ._assignments import assignments, choose_transform, transform_kwargs
-from ._columns import (
-    column_report,
-    encode_column,
-    fit_column,
-    invert_column,
-    lay_out,
-    make_transform,
-    output_names,
-)
+from ...compat import HasMethods, Interval, RealNotInt, StrOptions, fit_context
+from ._automunge_api import AutomungeCallsMixin
+from ._core import MungeCoreMixin
 from ._drift import DriftReportMixin
 from ._input import validate_frame
-from ._ml_infill import MLInfiller
 from ._state import StateMixin
-from ._values import infer_kind, read_column
 
 __all__ = ["AutoMunger"]
 
 _COMPONENT = [str, type, HasMethods(["fit", "transform"])]
+_COLUMNS = [str, Interval(Integral, 0, None, closed="left"), list, None]
 
 
-class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
+class AutoMunger(
+    StateMixin, DriftReportMixin, AutomungeCallsMixin, MungeCoreMixin, TransformerMixin,
+    BaseEstimator,
+):
     """Prepare a mixed-type table for machine learning: Automunge as a transformer.
 
     ``fit`` infers a transform for every column (numeric, binary, categorical,
@@ -47,7 +39,10 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
     that on new data. ``fit`` is Automunge's ``automunge`` and ``transform`` its
     ``postmunge``, with the fitted state kept in plain Python dicts
     (:attr:`column_specs_`) that pickle, and that :meth:`save_state` writes as
-    versioned JSON.
+    versioned JSON. Automunge's calls themselves are the methods
+    :meth:`automunge` and :meth:`postmunge`, and its families (feature
+    importance and selection, PCA, label-frequency oversampling, noise
+    injection) are parameters under Automunge's names.
 
     Parameters
     ----------
@@ -61,8 +56,12 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         ``"mnmx"``, ``"bxcx"``,
         ``"qttf"``, ``"log0"``, ``"bnwd"``, ``"bnep"``, ``"excl"``, ``"null"``,
         ``"text"``, ``"onht"``, ``"ordl"``, ``"ord3"``, ``"1010"``, ``"bnry"``,
-        ``"hash"``, ``"hsh2"``, ``"dat6"``, ``"NArw"``, ...). Other columns are
-        inferred.
+        ``"hash"``, ``"hsh2"``, ``"dat6"``, ``"NArw"``, ...). Noise injection
+        on the training data only: ``"DPnb"`` / ``"DLnb"`` (z-score, Gaussian
+        / Laplace noise), ``"DPmm"`` / ``"DLmm"`` (min-max), ``"DPrt"`` /
+        ``"DLrt"`` (sign-retaining scaling), ``"DPbn"`` (flag), ``"DPod"``
+        (ordinal), ``"DPoh"`` (one-hot), ``"DP10"`` (binary); noise
+        parameters go in ``assignparam``. Other columns are inferred.
     assigninfill : dict, default=None
         ``{infill: [columns]}``: ``"mean"``, ``"median"``, ``"mode"``,
         ``"constant"``, ``"zero"``, ``"nan"``, ``"adjacent"``, ``"ml"``, or
@@ -72,7 +71,9 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
     assignparam : dict, default=None
         ``{transform: {column: {param: value}}}``: keyword arguments of a
         column's transform, e.g. ``{"hashing": {"name": {"n_features": 32}}}``;
-        the column key ``"default"`` applies to every column of that transform.
+        the column key ``"default"`` applies to every column of that transform,
+        as does Automunge's ``{"default_assignparam": {transform: {param:
+        value}}}``.
     numeric : str, Transform class or instance, default="zscore"
         Transform of the columns inferred numeric.
     categorical : str, Transform class or instance, default="onehot"
@@ -137,11 +138,56 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         the same order (scikit-learn's rule). ``"align"`` reorders DataFrame
         columns by name, drops extra columns and reads missing columns as all
         missing, with a warning.
+    labels_column : str, int or None, default=None
+        The label column of ``X``: split off in ``fit`` (and used as ``y``),
+        dropped in ``transform`` when present; a position for arrays.
+    trainID_column : str, int, list or None, default=None
+        Identifier columns of ``X``, split off (and dropped in ``transform``).
+    testID_column : str, int, list or None, default=None
+        Identifier columns of new data, when they differ from ``trainID_column``.
+    valpercent : float in [0, 1), default=0.0
+        Share of the rows :meth:`automunge` holds out as the validation set
+        (the last rows, after shuffling when ``shuffletrain``).
+    shuffletrain : bool or "traintest", default=False
+        :meth:`automunge` shuffles the training rows (``"traintest"``: the
+        test rows too), seeded by ``random_state``.
+    TrainLabelFreqLevel : bool, "traintest" or "test", default=False
+        Oversample the rarer labels of the training set (copies of their rows
+        until every class has as many as the most frequent) in
+        :meth:`automunge` and :meth:`fit_transform_resample`; ``"traintest"``
+        / ``"test"``: of the test set too / only. ``transform`` never does.
+    featureselection : bool, "pct", "metric" or "report", default=False
+        Permutation feature importance on a model trained on the prepared
+        training set (needs labels), in :attr:`feature_importance_`:
+        ``True`` / ``"report"`` report it; ``"pct"`` keeps the top
+        ``featurethreshold`` share of the source columns, ``"metric"`` those
+        whose importance exceeds ``featurethreshold``.
+    featurethreshold : float in [0, 1], default=0.0
+        Threshold of ``featureselection="pct"`` / ``"metric"``.
+    PCAn_components : int, float in (0, 1) or None, default=None
+        PCA of the continuous output columns (0/1, ordinal, ``excl`` and
+        NaN-infilled outputs pass through): the number of components, or the
+        share of the variance to keep. Its state is plain numbers in the JSON
+        state, replayed exactly. None (or Automunge's False): no PCA.
+    PCA_type : {"default", "PCA", "SparsePCA", "KernelPCA"}, default="default"
+        ``"default"`` and ``"PCA"``: linear PCA; ``"SparsePCA"``: sparse
+        components. ``"KernelPCA"`` is refused with an error (its state would
+        be the whole training table).
+    PCAexcl : list of str, default=None
+        Source or output columns left out of PCA.
+    excl_suffix : bool, default=False
+        Name the outputs of ``excl`` columns ``<column>_excl``.
     random_state : int, RandomState instance or None, default=None
-        Seed of ML infill (the models and their row subsets). Nothing else is
-        random, and rows are never shuffled.
+        Seed of ML infill, feature importance, PCA, the noise of the ``DP*``
+        transforms, and of the shuffling and oversampling of :meth:`automunge`.
+    printstatus : bool, "summary" or "silent", default=False
+        Automunge's status prints: True prints each stage, the column choices,
+        the feature importance and a summary, with a progress bar over the
+        ML-infill models; ``"summary"`` only the closing summary; False and
+        ``"silent"`` nothing.
     verbose : int, default=0
-        Print one line per inferred column and per ML-infill model.
+        Print one line per inferred column and per ML-infill model, with a
+        progress bar (tqdm) over each ML-infill round.
 
     Attributes
     ----------
@@ -154,7 +200,20 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         One row per input column: dtype, inferred kind, why, transform,
         infill, missing count, distinct values and output features.
     feature_names_out_ : ndarray of str
-        Names of the output columns.
+        Names of the output columns (``PCA_0``, ... for the components).
+    feature_importance_ : dict or None
+        With ``featureselection``: Automunge's ``featureimportance``,
+        ``{"FScolumn_dict": {output: {"source", "metric", "metric2"}},
+        "FS_sorted": {"baseaccuracy", "column_key", "metric2_column_key"},
+        "scoring"}``. ``metric``: the score lost when a source column's
+        outputs are shuffled (higher is more important); ``metric2``: the score
+        lost when the other outputs of its source are shuffled (lower is
+        more important).
+    output_layout_ : dict
+        The output stage: the kept output columns, the source columns dropped
+        by feature selection, and the PCA state (plain numbers) or None.
+    label_munger_ : LabelMunger or None
+        Set by :meth:`automunge`: the encoder of the labels.
     ml_models_ : dict of str to dict
         Per ML-infilled column, the fitted ``model`` (and class mapping).
         Empty when no ML infill ran.
@@ -169,6 +228,7 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
     See Also
     --------
     automunge : Automunge-style function returning train/validation/test sets.
+    AutoMunge : Automunge's own object, ``am.automunge`` / ``am.postmunge``.
     postmunge : Replay a fitted state on new data.
     LabelMunger : The matching label encoder.
     sklearn.compose.ColumnTransformer : The hand-written equivalent.
@@ -186,7 +246,10 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
     exact for z-score, min-max, robust, Box-Cox, Yeo-Johnson, log,
     pass-through, one-hot, ordinal, binary, flag and date transforms (up to
     float rounding), approximate for quantile and bins, and gives missing
-    values for hashed and dropped columns.
+    values for hashed, dropped and deselected columns; it is not available
+    after PCA. The noise transforms are noisy in ``fit_transform`` (the
+    training set) only, so ``fit_transform(X)`` differs from
+    ``fit(X).transform(X)`` with them.
 
     References
     ----------
@@ -243,7 +306,21 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         "nan_markers": ["boolean"],
         "powertransform": ["boolean"],
         "column_policy": [StrOptions({"strict", "align"})],
+        "labels_column": [str, Interval(Integral, 0, None, closed="left"), None],
+        "trainID_column": _COLUMNS,
+        "testID_column": _COLUMNS,
+        "valpercent": [Interval(Real, 0, 1, closed="left")],
+        "shuffletrain": ["boolean", StrOptions({"traintest"})],
+        "TrainLabelFreqLevel": ["boolean", StrOptions({"traintest", "test"})],
+        "featureselection": ["boolean", StrOptions({"pct", "metric", "report"})],
+        "featurethreshold": [Interval(Real, 0, 1, closed="both")],
+        "PCAn_components": [Interval(Integral, 1, None, closed="left"),
+                            Interval(RealNotInt, 0, 1, closed="neither"), "boolean", None],
+        "PCA_type": [StrOptions({"default", "PCA", "SparsePCA", "KernelPCA"})],
+        "PCAexcl": [list, None],
+        "excl_suffix": ["boolean"],
         "random_state": ["random_state"],
+        "printstatus": ["boolean", StrOptions({"summary", "silent"})],
         "verbose": ["verbose"],
     }
 
@@ -269,7 +346,20 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         nan_markers=True,
         powertransform=False,
         column_policy="strict",
+        labels_column=None,
+        trainID_column=None,
+        testID_column=None,
+        valpercent=0.0,
+        shuffletrain=False,
+        TrainLabelFreqLevel=False,
+        featureselection=False,
+        featurethreshold=0.0,
+        PCAn_components=None,
+        PCA_type="default",
+        PCAexcl=None,
+        excl_suffix=False,
         random_state=None,
+        printstatus=False,
         verbose=0,
     ):
         self.assigncat = assigncat
@@ -291,23 +381,25 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         self.nan_markers = nan_markers
         self.powertransform = powertransform
         self.column_policy = column_policy
+        self.labels_column = labels_column
+        self.trainID_column = trainID_column
+        self.testID_column = testID_column
+        self.valpercent = valpercent
+        self.shuffletrain = shuffletrain
+        self.TrainLabelFreqLevel = TrainLabelFreqLevel
+        self.featureselection = featureselection
+        self.featurethreshold = featurethreshold
+        self.PCAn_components = PCAn_components
+        self.PCA_type = PCA_type
+        self.PCAexcl = PCAexcl
+        self.excl_suffix = excl_suffix
         self.random_state = random_state
+        self.printstatus = printstatus
         self.verbose = verbose
 
     def _validate_frame(self, X, *, reset, policy=None):
         """Check ``X``; return it as a DataFrame with the fitted column names."""
         return validate_frame(self, X, reset=reset, policy=policy or self.column_policy)
-
-    def _ml_infiller(self):
-        return MLInfiller(
-            self.column_specs_, partial(make_transform, classes=self._external_classes),
-            estimator=self.ml_infill_estimator, max_iter=self.ml_infill_max_iter,
-            tol=self.ml_infill_tol, max_samples=self.ml_infill_max_samples, n_jobs=self.n_jobs,
-            verbose=self.verbose, models=getattr(self, "ml_models_", None),
-            n_rounds=getattr(self, "n_ml_rounds_", 0),
-        )
-
-    # ------------------------------------------------------------------ fit
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -317,82 +409,40 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
             Training table; any mix of numbers, strings, booleans, categoricals
-            and dates, with missing values.
-        y : None
-            Ignored (labels are prepared by :class:`LabelMunger`).
+            and dates, with missing values (and the ``labels_column`` and ID
+            columns, if named: they are split off).
+        y : array-like of shape (n_samples,), default=None
+            Labels, used by ``featureselection`` only (the ``labels_column``
+            of ``X`` when None). :class:`LabelMunger` encodes labels.
 
         Returns
         -------
         self : object
             The fitted munger.
         """
-        self._fit(X)
+        self._fit(X, y)
         return self
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
-        """Fit and return the prepared training table (equal to ``fit(X).transform(X)``).
+        """Fit and return the prepared training table.
+
+        Equal to ``fit(X).transform(X)``, except that the noise transforms
+        (``DP*``) add their noise here, to the training data.
 
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
             Training table.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Labels, for ``featureselection``.
 
         Returns
         -------
         X_new : ndarray of shape (n_samples, n_features_out)
             The prepared table, float64.
         """
-        return self._fit(X)
-
-    def _fit(self, X):
-        self._external_classes = {}
-        frame = self._validate_frame(X, reset=True)
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        names = list(frame.columns)
-        assigned, assigned_params, assigned_fills = assignments(
-            names, assigncat=self.assigncat, assigninfill=self.assigninfill,
-            assignparam=self.assignparam,
-        )
-        specs, prepared = {}, {}
-        for col in names:
-            series = frame[col]
-            info = infer_kind(series, max_onehot=self.max_onehot)
-            choice, why = choose_transform(self, col, info, series, assigned)
-            requested = assigned_fills.get(col)
-            spec, values, missing = fit_column(
-                col, series, info, choice, why, transform_kwargs(choice, col, assigned_params),
-                infill=self.infill if requested is None else requested,
-                ml_infill=self.ml_infill and requested is None,
-                nan_markers=self.nan_markers,
-                classes=self._external_classes,
-            )
-            specs[col] = spec
-            prepared[col] = (values, missing)
-            if self.verbose:
-                print(f"[AutoMunger] {col!r}: {spec['kind']} -> {spec['transform']['name']}, "
-                      f"infill {spec['infill']['name']} ({spec['reason']})")
-        n_out = lay_out(specs, self._external_classes)
-        self.column_specs_ = specs
-        self.feature_names_out_ = np.asarray(output_names(names, specs), dtype=object)
-        out = np.empty((len(frame), n_out))
-        for col, spec in specs.items():
-            values, missing = prepared[col]
-            block, values = encode_column(spec, values, missing, self._external_classes)
-            out[:, spec["slice"][0] : spec["slice"][0] + block.shape[1]] = block
-            prepared[col] = (values, missing)
-        ml_cols = [c for c, s in specs.items() if s["infill"]["name"] == "ml" and s["n_missing"]]
-        infiller = self._ml_infiller()
-        if ml_cols:
-            infiller.fit(out, ml_cols, prepared, seed)
-        self.ml_models_, self.n_ml_rounds_ = infiller.models, infiller.n_rounds
-        self.column_report_ = column_report(specs)
-        return out
-
-    # ------------------------------------------------------------------ transform
+        return self._fit(X, y)
 
     def transform(self, X):
         """Prepare new data exactly as the training data (Automunge's postmunge).
@@ -400,7 +450,8 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
-            New table with the columns seen in ``fit`` (see ``column_policy``).
+            New table with the columns seen in ``fit`` (see ``column_policy``);
+            the label and ID columns named in the parameters are dropped.
 
         Returns
         -------
@@ -408,97 +459,9 @@ class AutoMunger(StateMixin, DriftReportMixin, TransformerMixin, BaseEstimator):
             The prepared table, float64, rows in the input order.
         """
         check_is_fitted(self)
+        X = self._split(X, fit=False)[0]
         frame = self._validate_frame(X, reset=False)
         return self._transform_frame(frame)
-
-    def _transform_frame(self, frame):
-        out = np.empty((len(frame), len(self.feature_names_out_)))
-        prepared = {}
-        for col, spec in self.column_specs_.items():
-            series = frame[col]
-            if spec["read_as"] in ("numeric", "datetime", "categorical"):
-                values, missing, n_bad = read_column(series, spec)
-            else:
-                values, missing, n_bad = None, np.zeros(len(frame), dtype=bool), 0
-            if n_bad:
-                warnings.warn(
-                    f"Column {col!r}: {n_bad} value(s) could not be read as {spec['read_as']} "
-                    f"and were treated as missing.",
-                    UserWarning,
-                    stacklevel=3,
-                )
-            block, values = encode_column(spec, values, missing, self._external_classes)
-            lo = spec["slice"][0]
-            out[:, lo : lo + block.shape[1]] = block
-            if col in self.ml_models_:
-                prepared[col] = (values, missing)
-        self._ml_infiller().replay(out, prepared)
-        return out
-
-    def inverse_transform(self, X):
-        """Map prepared data back to the original columns.
-
-        Exact for invertible transforms (see Notes); rows whose NaN marker is
-        set come back missing.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features_out)
-            Output of :meth:`transform`.
-
-        Returns
-        -------
-        X_original : DataFrame of shape (n_samples, n_features_in_)
-            Columns named as in ``fit`` (``x0``, ``x1``, ... for unnamed input).
-        """
-        check_is_fitted(self)
-        if isinstance(X, pd.DataFrame):
-            X = X.to_numpy(dtype=np.float64)
-        Z = np.asarray(X, dtype=np.float64)
-        n_out = len(self.feature_names_out_)
-        if Z.ndim != 2 or Z.shape[1] != n_out:
-            raise ValueError(
-                f"inverse_transform expects an array of shape (n_samples, {n_out}) as returned "
-                f"by transform; got shape {Z.shape}."
-            )
-        data = {col: invert_column(spec, Z, self._external_classes)
-                for col, spec in self.column_specs_.items()}
-        names = list(getattr(self, "feature_names_in_", self.column_specs_))
-        return pd.DataFrame({name: data[col] for name, col in zip(names, self.column_specs_)})
-
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output columns.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-            Input column names; if given, they must match ``feature_names_in_``
-            (or number ``n_features_in_`` when ``fit`` saw unnamed columns).
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            ``<column>`` for one-to-one transforms, ``<column>_<category>`` for
-            one-hot, ``<column>_bit<i>``, ``<column>_hash<i>``,
-            ``<column>_epoch`` / ``_doy_sin`` ... for dates and
-            ``<column>_nan`` for NaN markers.
-        """
-        check_is_fitted(self)
-        if input_features is None:
-            return self.feature_names_out_.copy()
-        input_features = np.asarray(input_features, dtype=object)
-        if input_features.ndim != 1 or len(input_features) != self.n_features_in_:
-            raise ValueError(
-                f"input_features should have length equal to the number of features "
-                f"({self.n_features_in_}), got {len(input_features)}."
-            )
-        if hasattr(self, "feature_names_in_") and not np.array_equal(
-            input_features, self.feature_names_in_
-        ):
-            raise ValueError("input_features is not equal to feature_names_in_.")
-        return np.asarray(
-            output_names([str(f) for f in input_features], self.column_specs_), dtype=object
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

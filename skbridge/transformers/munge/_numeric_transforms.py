@@ -11,6 +11,7 @@ __all__ = [
     "BoxCox",
     "EqualFrequencyBins",
     "EqualWidthBins",
+    "Excl",
     "Log",
     "MinMax",
     "PassThrough",
@@ -313,7 +314,7 @@ class PassThrough(Transform):
     """The numbers as they are (missing values infilled)."""
 
     name = "passthrough"
-    aliases = {"excl": {}, "exc2": {}}
+    aliases = {"exc2": {}}
 
     def transform(self, x, f):
         return x[:, None].astype(np.float64, copy=True)
@@ -321,3 +322,25 @@ class PassThrough(Transform):
     def inverse(self, Z, f):
         return Z[:, 0].copy()
 
+
+
+class Excl(PassThrough):
+    """Automunge's ``excl``: the numbers untouched, with no infill and no NaN marker.
+
+    Missing values stay NaN (infill ``"nan"`` unless ``assigninfill`` names
+    another), and the column is left out of the other columns' ML-infill
+    models and of PCA. ``suffix="excl"`` names the output ``<column>_excl``
+    (what ``AutoMunger(excl_suffix=True)`` passes).
+    """
+
+    name = "excl"
+    aliases = {}
+    default_infill = "nan"
+    adds_nan_marker = False
+    ml_features = False
+
+    def __init__(self, suffix=""):
+        self.suffix = suffix
+
+    def suffixes(self, f):
+        return [self.suffix]

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 FORMAT = "skbridge.munge.AutoMunger"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the output stage (selection, PCA), feature importance, label encoder
 
 
 def _plain(obj):
@@ -132,6 +132,30 @@ def _external_entries(state):
     return found
 
 
+def _label_state(label_munger):
+    """A fitted :class:`LabelMunger` as plain data (None without one)."""
+    if label_munger is None:
+        return None
+    keys = ("encoding_", "name_", "classes_", "mean_", "scale_")
+    return {k: getattr(label_munger, k) for k in keys if hasattr(label_munger, k)}
+
+
+def _label_munger(state):
+    if not state:
+        return None
+    from ._labels import LabelMunger
+
+    munger = LabelMunger(encoding=state["encoding_"])
+    for key, value in state.items():
+        setattr(munger, key, np.asarray(value) if key == "classes_" else value)
+    return munger
+
+
+def _default_layout(n_out):
+    """The output stage of a state without one (format 1): every column, no PCA."""
+    return {"n_full": n_out, "keep": list(range(n_out)), "dropped": [], "pca": None}
+
+
 def _check_trusted(entries, trusted_modules):
     for where, registry, name in entries:
         module = module_of(name)
@@ -211,6 +235,9 @@ class StateMixin:
             "feature_names_out": [str(c) for c in self.feature_names_out_],
             "columns": list(self.column_specs_.values()),
             "ml_infill": ml,
+            "output_layout": self.output_layout_,
+            "feature_importance": self.feature_importance_,
+            "label_munger": _label_state(getattr(self, "label_munger_", None)),
         }
 
     def save_state(self, path):
@@ -303,6 +330,11 @@ class StateMixin:
         if state.get("feature_names_in") is not None:
             munger.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
         munger.feature_names_out_ = np.asarray(state["feature_names_out"], dtype=object)
+        munger.output_layout_ = state.get("output_layout") or _default_layout(
+            sum(len(spec["suffixes"]) for spec in state["columns"])
+        )
+        munger.feature_importance_ = state.get("feature_importance")
+        munger.label_munger_ = _label_munger(state.get("label_munger"))
         munger.ml_models_, munger.n_ml_rounds_ = {}, 0
         if ml:
             munger.n_ml_rounds_ = int(ml["n_rounds"])

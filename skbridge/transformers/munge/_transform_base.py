@@ -20,6 +20,11 @@ class Transform:
     "datetime"), ``default_infill`` and ``exact_inverse``, take their
     hyper-parameters as keyword arguments, and implement :meth:`fit`,
     :meth:`suffixes`, :meth:`transform` and :meth:`inverse`.
+    ``adds_nan_marker = False`` leaves the column without a NaN marker and
+    ``ml_features = False`` keeps its output out of the other columns' ML
+    infill models and out of PCA (Automunge's ``excl``). A transform with an
+    ``inject(block, values, fitted, rng, observed)`` method adds noise to the
+    training data only (the ``DP*`` transforms).
     """
 
     name: ClassVar[str] = ""
@@ -28,6 +33,8 @@ class Transform:
     default_infill: ClassVar[str] = "mean"
     exact_inverse: ClassVar[bool] = True
     invertible: ClassVar[bool] = True
+    adds_nan_marker: ClassVar[bool] = True
+    ml_features: ClassVar[bool] = True
 
     def get_params(self):
         """Hyper-parameters, as given to ``__init__``."""

@@ -15,10 +15,20 @@ from ...utils import Registry
 from ._categorical_transforms import BinaryEncoding, Flag, Hashing, OneHot, Ordinal
 from ._datetime_transforms import Cyclic, Epoch
 from ._external import class_key, import_class, is_external
+from ._noise_transforms import (
+    NoisyBinary,
+    NoisyFlag,
+    NoisyMinMax,
+    NoisyOneHot,
+    NoisyOrdinal,
+    NoisyRetain,
+    NoisyZScore,
+)
 from ._numeric_transforms import (
     BoxCox,
     EqualFrequencyBins,
     EqualWidthBins,
+    Excl,
     Log,
     MinMax,
     PassThrough,
@@ -85,12 +95,14 @@ class NaNMarker(Transform):
 # --------------------------------------------------------------------------- registry
 
 #: Column transforms by name; Automunge's codes are aliases (case matters:
-#: ``"NArw"``), some with default parameters (``"log0"`` is ``Log(base=10)``).
+#: ``"NArw"``), some with default parameters (``"log0"`` is ``Log(base=10)``,
+#: ``"DLnb"`` the Laplace-noise ``NoisyZScore``).
 TRANSFORMS = Registry("transform", base=Transform, normalize=False)
 for _cls in (
     ZScore, MinMax, Robust, BoxCox, YeoJohnson, Log, Quantile, EqualWidthBins,
     EqualFrequencyBins, PassThrough, Drop, Constant, NaNMarker, OneHot, Ordinal,
-    BinaryEncoding, Flag, Hashing, Epoch, Cyclic,
+    BinaryEncoding, Flag, Hashing, Epoch, Cyclic, Excl, NoisyZScore, NoisyMinMax, NoisyRetain,
+    NoisyFlag, NoisyOrdinal, NoisyOneHot, NoisyBinary,
 ):
     TRANSFORMS.register(_cls)
 del _cls

@@ -74,3 +74,12 @@ def test_verbose_prints_progress(capsys):
     AutoMunger(verbose=1, ml_infill=True, random_state=0).fit(df)
     out = capsys.readouterr().out
     assert "'b': numeric -> zscore, infill ml" in out and "ML infill round 1" in out
+
+
+def test_progress_bar_over_the_models_only_when_asked(capsys):
+    df, *_ = _correlated(n=200)
+    AutoMunger(ml_infill=True, random_state=0).fit(df)
+    assert capsys.readouterr() == ("", "")  # silent by default
+    AutoMunger(verbose=1, ml_infill=True, random_state=0).fit(df)
+    err = capsys.readouterr().err
+    assert "ML infill round 1" in err and "2/2" in err and "model" in err

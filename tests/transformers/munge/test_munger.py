@@ -236,3 +236,24 @@ def test_warning_free_default_fit(titanic):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         AutoMunger().fit_transform(titanic)
+
+
+@pytest.mark.parametrize("param, value, expected", [
+    ("labels_column", 3.5, "an instance of 'str', an int in the range \\[0, inf\\) or None"),
+    ("trainID_column", {"pid"}, "'trainID_column' parameter of AutoMunger must be"),
+    ("testID_column", 2.5, "'testID_column' parameter of AutoMunger must be"),
+    ("valpercent", 1.0, "a float in the range \\[0.0, 1.0\\)"),
+    ("shuffletrain", "yes", "'shuffletrain' parameter of AutoMunger must be"),
+    ("TrainLabelFreqLevel", "both", "a str among \\{.*'traintest'.*\\}"),
+    ("featureselection", "all", "a str among \\{.*'pct'.*\\}"),
+    ("featurethreshold", 1.5, "a float in the range \\[0.0, 1.0\\]"),
+    ("PCAn_components", 0, "'PCAn_components' parameter of AutoMunger must be"),
+    ("PCAn_components", 1.5, "a float in the range \\(0.0, 1.0\\)"),
+    ("PCA_type", "ICA", "a str among \\{.*'SparsePCA'.*\\}"),
+    ("PCAexcl", "year", "'PCAexcl' parameter of AutoMunger must be an instance of 'list'"),
+    ("excl_suffix", "yes", "'excl_suffix' parameter of AutoMunger must be an instance of"),
+    ("printstatus", "loud", "a str among \\{.*'summary'.*\\}"),
+])
+def test_bad_values_of_the_automunge_parameters_are_named(titanic, param, value, expected):
+    with pytest.raises(ValueError, match=expected):  # scikit-learn's InvalidParameterError
+        AutoMunger(**{param: value}).fit(titanic)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from skbridge.transformers.munge import TRANSFORMS, AutoMunger, Transform
+from skbridge.transformers.munge._categorical_transforms import Flag
 
 NUMERIC = [n for n, c in TRANSFORMS.items() if c.input == "numeric"]
 
@@ -36,7 +37,7 @@ def test_every_transform_fits_transforms_and_inverts(name):
     n = 50
     if name in NUMERIC:
         col = pd.Series(rng.lognormal(1.0, 0.6, n))
-    elif name == "flag":
+    elif issubclass(TRANSFORMS[name], Flag):
         col = pd.Series(rng.choice(["no", "yes"], n))
     elif name in CATEGORICAL:
         col = pd.Series(rng.choice(["a", "b", "c", "d"], n))
@@ -45,11 +46,14 @@ def test_every_transform_fits_transforms_and_inverts(name):
     col.iloc[[4, 9]] = None
     df = pd.DataFrame({"col": col, "other": rng.normal(size=n)})
     munger = AutoMunger(assigncat={name: ["col"]})
-    Z = munger.fit_transform(df)
+    Z = munger.fit(df).transform(df)  # new data: no noise from the DP* transforms
     assert munger.column_specs_["col"]["transform"]["name"] == name
-    assert np.isfinite(Z).all()
-    back = munger.inverse_transform(Z)
     cls = TRANSFORMS[name]
+    if cls.adds_nan_marker:
+        assert np.isfinite(Z).all()
+    else:  # excl: missing values stay NaN, no marker
+        np.testing.assert_array_equal(np.flatnonzero(np.isnan(Z).any(axis=1)), [4, 9])
+    back = munger.inverse_transform(Z)
     assert back["col"].isna().iloc[[4, 9]].all()  # NaN markers restore missing values
     keep = df["col"].notna()
     if not cls.invertible:
@@ -126,3 +130,34 @@ def test_registry_resolves_names_codes_classes_and_instances():
     assert resolve_transform(path)[1] == "zscore"
     with pytest.raises(ValueError, match=r"Unknown transform 'zcore'; choose one of \["):
         resolve_transform("zcore")
+
+
+def test_excl_passes_numbers_through_without_infill_marker_or_ml_basis():
+    df = pd.DataFrame({"kept": [1.5, np.nan, 3.0, 4.0, 5.0, 6.0] * 5,
+                       "x": np.linspace(0.0, 1.0, 30),
+                       "target": np.where(np.arange(30) % 3, np.sqrt(np.arange(30.0)), np.nan)})
+    munger = AutoMunger(assigncat={"excl": ["kept"]}, ml_infill=True, random_state=0)
+    Z = munger.fit_transform(df)
+    names = list(munger.get_feature_names_out())
+    assert names == ["kept", "x", "target", "target_nan"]
+    np.testing.assert_array_equal(Z[:, 0], df["kept"])  # NaN kept, numbers untouched
+    assert "kept" not in munger.ml_models_  # no infill of its own
+    assert 0 not in munger.ml_models_["target"]["features"]  # nor a feature of others
+    suffixed = AutoMunger(assigncat={"excl": ["kept"]}, excl_suffix=True).fit(df)
+    assert suffixed.get_feature_names_out()[0] == "kept_excl"
+    assert TRANSFORMS.lookup("exc2").name == "passthrough"
+
+
+def test_default_assignparam_reaches_every_column_of_a_transform():
+    df = pd.DataFrame({"v": np.arange(1.0, 41.0), "w": np.linspace(0, 1, 40)})
+    munger = AutoMunger(
+        assigncat={"bnwd": ["v", "w"]},
+        assignparam={"default_assignparam": {"bnwd": {"n_bins": 3}},
+                     "bnwd": {"w": {"n_bins": 2}}},
+    ).fit(df)
+    assert munger.column_specs_["v"]["transform"]["params"]["n_bins"] == 3
+    assert munger.column_specs_["w"]["transform"]["params"]["n_bins"] == 2
+    with pytest.raises(ValueError, match=r"default_assignparam'\] must be a dict"):
+        AutoMunger(assignparam={"default_assignparam": {"bnwd": 3}}).fit(df)
+    with pytest.raises(ValueError, match=r"global_assignparam'\] is not supported"):
+        AutoMunger(assignparam={"global_assignparam": {"n_bins": 3}}).fit(df)
