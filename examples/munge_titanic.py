@@ -1,4 +1,6 @@
-"""Automunge on Titanic: prepare a mixed table, replay it, save it, watch it drift.
+"""
+Automunge on Titanic: prepare a mixed table, replay it, save it, watch it drift
+===============================================================================
 
 Fits :class:`~skbridge.transformers.munge.AutoMunger` on the first 1,000
 passengers and prints what it inferred for each column; prepares the other 309
@@ -25,6 +27,11 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from skbridge.datasets import load_titanic
 from skbridge.transformers.munge import TRANSFORMS, AutoMunger, automunge, postmunge
 
+# %%
+# The baseline: scikit-learn's ColumnTransformer
+# ----------------------------------------------
+# Median/most-frequent imputation, scaling and one-hot encoding, written by hand.
+
 
 def baseline(X):
     num = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c])]
@@ -36,8 +43,13 @@ def baseline(X):
     ])
 
 
+# %%
+# AutoMunger: inferred, replayed, saved, compared, drift-checked
+# --------------------------------------------------------------
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Automunge on Titanic with AutoMunger.")
     parser.add_argument("--state", type=Path, default=None, help="where to write the JSON state")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 120)
@@ -98,6 +110,10 @@ def main(argv=None):
     results["drifted"] = sorted(report.loc[report["drift"], "column"])
     return results
 
+
+# %%
+# Run it
+# ------
 
 if __name__ == "__main__":
     main()

@@ -8,8 +8,9 @@ cost. This example fits ``LinearSVC`` on the features of
 and ``Nystroem`` for a growing number of components, and compares accuracy and
 transform time with the exact RBF-kernel ``SVC``.
 
-Run it with ``python examples/plot_kernel_approximation.py`` (``make demo`` does);
-it prints the accuracy table and saves the figure.
+Run it with ``python examples/plot_kernel_approximation.py [--output FIGURE.png]``:
+it prints the accuracy table and draws the figure, saved only with ``--output``
+(``--output docs/_static/kernel_approximation.png`` redraws the docs' copy).
 """
 
 import argparse
@@ -26,6 +27,16 @@ from sklearn.svm import SVC, LinearSVC
 
 from skbridge.transformers import FastfoodSampler
 
+# %%
+# The three mappers
+# -----------------
+# Each mapper draws ``n_components`` random features of the RBF kernel
+# ``exp(-gamma ||x - y||^2)`` with the same ``gamma``. ``RBFSampler`` multiplies
+# by a dense Gaussian matrix, ``FastfoodSampler`` replaces that matrix by
+# Hadamard transforms and diagonal matrices (``O(D log d)`` instead of
+# ``O(D d)``), and ``Nystroem`` builds its features from ``n_components``
+# training samples, which caps it at the size of the training set.
+
 GAMMA = 0.2
 COMPONENTS = [32, 64, 128, 256, 512, 1024, 2048]
 MAPPERS = {
@@ -33,6 +44,14 @@ MAPPERS = {
     "Nystroem": lambda D: Nystroem(gamma=GAMMA, n_components=D, random_state=0),
     "FastfoodSampler": lambda D: FastfoodSampler(gamma=GAMMA, n_components=D, random_state=0),
 }
+
+
+# %%
+# Accuracy and transform time
+# ---------------------------
+# The pixels are scaled to [0, 1] and 40 % of the digits held out. For each
+# ``n_components`` and mapper, ``LinearSVC`` is fitted on the mapped training
+# set; the transform time of the test set is the median of five runs.
 
 
 def _transform_time(mapper, X, repeats=5):
@@ -64,6 +83,11 @@ def run():
     return results, curves
 
 
+# %%
+# Table and figure
+# ----------------
+
+
 def print_table(results, curves):
     print(f"Digits, LinearSVC on random features (test accuracy); exact RBF SVC: "
           f"{100 * results['exact RBF SVC']:.2f} %")
@@ -78,7 +102,11 @@ def print_table(results, curves):
         print(f"{D:>12} " + " ".join(cells))
 
 
-def plot(results, curves, output):
+def plot(results, curves, output=None):
+    """Accuracy and transform time against ``n_components``; saved to ``output`` if given.
+
+    Without ``output`` the figure stays open (the gallery shows it).
+    """
     import matplotlib.pyplot as plt
 
     fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -94,25 +122,34 @@ def plot(results, curves, output):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
     fig.tight_layout()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(output, dpi=110)
-    print(f"figure saved to {output}")
+    if output is not None:
+        output = Path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(output, dpi=110)
+        plt.close(fig)
+        print(f"figure saved to {output}")
+    return fig
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Kernel approximation on digits.")
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=Path(__file__).with_name("kernel_approximation.png"),
-        help="where to save the figure",
-    )
+    parser.add_argument("--output", type=Path, default=None,
+                        help="where to save the figure (PNG); none is written without it")
     args = parser.parse_args(argv)
     results, curves = run()
     print_table(results, curves)
     plot(results, curves, args.output)
     return results, curves
 
+
+# %%
+# Run it
+# ------
+# On the run below, ``FastfoodSampler`` and ``RBFSampler`` come within a
+# point of the exact kernel SVM from 512 components on, and ``Nystroem``,
+# whose features adapt to the data, is the most accurate at small sizes. The
+# timings move between machines; :doc:`/benchmarks` has the timed comparison
+# at larger sizes.
 
 if __name__ == "__main__":
     main()

@@ -28,6 +28,13 @@ from sklearn.pipeline import Pipeline
 from skbridge.datasets import load_spam
 from skbridge.transformers import TokenCountVectorizer
 
+# %%
+# The pipeline and the grid
+# -------------------------
+# The vectorizer is the first step of a classic text classifier; the grid
+# names its parameters with the step's prefix, ``tokens__``, as for any
+# scikit-learn step.
+
 GRID = {
     "tokens__model": ["bpe", "wordpiece", "wordlevel"],
     "tokens__vocab_size": [2000, 8000],
@@ -45,6 +52,14 @@ def make_pipeline(vectorizer):
     )
 
 
+# %%
+# The data
+# --------
+# A stratified sample keeps the share of spam (about a third) of the whole
+# corpus; the cut to the first characters keeps the headers and the start of
+# each body.
+
+
 def load_sample(n_samples, max_chars, random_state=0):
     texts, target = load_spam(return_X_y=True)
     if n_samples < len(texts):
@@ -56,8 +71,17 @@ def load_sample(n_samples, max_chars, random_state=0):
     return texts, target
 
 
+# %%
+# Grid search, then the held-out test
+# -----------------------------------
+# ``GridSearchCV`` refits the best pipeline on the whole training part, which
+# is then scored on the held-out 30 % against the same pipeline with
+# scikit-learn's ``CountVectorizer``.
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Spam filtering with trained subword tokenizers in a scikit-learn pipeline.")
     parser.add_argument("--n-samples", type=int, default=1500)
     parser.add_argument("--max-chars", type=int, default=1500, help="0 keeps whole e-mails")
     parser.add_argument("--n-jobs", type=int, default=2)
@@ -96,6 +120,13 @@ def main(argv=None):
           f"CountVectorizer ({len(baseline[0].vocabulary_)} words) {100 * theirs:.2f} %")
     return search, results
 
+
+# %%
+# Run it
+# ------
+# Every tokenizer model and vocabulary size lands within a point of the others
+# in cross-validation, and the best pipeline is as accurate as the one with
+# ``CountVectorizer`` on the test part, with less than half its vocabulary.
 
 if __name__ == "__main__":
     main()
