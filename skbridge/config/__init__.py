@@ -15,12 +15,22 @@ a function needs them.
 """
 
 import importlib
+import importlib.util
 
-from ._api import ConfigError, compose
-from ._convert import get_object, instantiate, to_config
-from ._experiment import load_table, run_experiment, save_model
-from ._predict import load_model
-from ._security import ALLOWED_PREFIXES, ForbiddenTargetError
+try:
+    _HYDRA = importlib.util.find_spec("hydra") is not None
+except ImportError:
+    _HYDRA = False
+if not _HYDRA:  # the error names the extra to install
+    from ..compat import import_optional
+
+    import_optional("hydra", extra="config", purpose="skbridge.config")
+
+from ._api import ConfigError, compose  # noqa: E402
+from ._convert import get_object, instantiate, to_config  # noqa: E402
+from ._experiment import load_table, run_experiment, save_model  # noqa: E402
+from ._predict import load_model  # noqa: E402
+from ._security import ALLOWED_PREFIXES, ForbiddenTargetError  # noqa: E402
 
 __all__ = [
     "ALLOWED_PREFIXES",

@@ -47,3 +47,22 @@ def test_compose_inside_a_users_hydra_app(tmp_path):
     assert "model Pipeline 2.0" in out.stdout
     assert "app 0.5 mine app" in out.stdout
     assert str(tmp_path / "conf") in out.stdout
+
+
+def test_without_hydra_the_error_names_the_config_extra():
+    code = textwrap.dedent("""
+        import sys
+        class NoHydra:
+            def find_spec(self, name, path=None, target=None):
+                if name.split('.')[0] in ('hydra', 'omegaconf'):
+                    raise ModuleNotFoundError(f'No module named {name!r}', name=name)
+        sys.meta_path.insert(0, NoHydra())
+        from skbridge.compat import OptionalDependencyError
+        try:
+            import skbridge.config
+        except OptionalDependencyError as exc:
+            print(exc)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert "pip install 'scikit-bridge[config]'" in out.stdout
