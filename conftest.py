@@ -32,7 +32,7 @@ _NEEDS = {
     "larq_compute_engine": ["docs/tools/bnn.rst"],
     "tokenizers": ["docs/tools/tokenize.rst"],
     "matplotlib": ["docs/tools/pipes.rst"],
-    "skops": ["docs/tools/kge.rst"],
+    "skops": ["docs/tools/kge.rst", "skbridge/compat/skops.py"],
 }
 
 collect_ignore_glob = [
