@@ -8,6 +8,7 @@ catalog registered, and leaves any Hydra the caller runs (a user's
 
 import difflib
 import re
+from contextlib import contextmanager
 
 from ._catalog import register_catalog
 
@@ -20,23 +21,38 @@ class ConfigError(ValueError):
     """A config could not be composed: unknown key or option, bad override."""
 
 
-def _hydra_compose(config_name, overrides, return_hydra_config):
-    from hydra import compose as hydra_compose
+@contextmanager
+def hydra_session():
+    """Hydra initialised on the shipped configs; the caller's Hydra restored after.
+
+    The caller's global Hydra (a user's ``@hydra.main`` app) and version base are
+    saved before and put back after, whatever happens inside.
+
+    Yields
+    ------
+    hydra : hydra.core.global_hydra.GlobalHydra
+    """
     from hydra import initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
     from hydra.initialize import get_gh_backup, restore_gh_from_backup
     from hydra.version import VersionBase
 
-    # The caller's Hydra (a user's @hydra.main app) and version base, restored after.
     backup, base = get_gh_backup(), VersionBase.instance().getbase()
     try:
         GlobalHydra.instance().clear()
         with initialize_config_module(CONFIG_MODULE, job_name="skbridge", version_base="1.3"):
-            return hydra_compose(config_name, overrides=list(overrides),
-                                 return_hydra_config=return_hydra_config)
+            yield GlobalHydra.instance()
     finally:
         restore_gh_from_backup(backup)
         VersionBase.instance().version_base = base
+
+
+def _hydra_compose(config_name, overrides, return_hydra_config):
+    from hydra import compose as hydra_compose
+
+    with hydra_session():
+        return hydra_compose(config_name, overrides=list(overrides),
+                             return_hydra_config=return_hydra_config)
 
 
 def _key_of(override):

@@ -31,7 +31,6 @@ Tab completion: eval "$(skbridge run -sc install=bash)".
 """
 
 COMMANDS = ("run", "search", "list", "predict")
-GROUPS = ("data", "preprocess", "model", "experiment", "search", "hydra/launcher")
 log = logging.getLogger("skbridge")
 
 

@@ -2,7 +2,7 @@
 
 from importlib import resources
 
-from ._api import CONFIG_MODULE
+from ._api import CONFIG_MODULE, hydra_session
 from ._catalog import register_catalog
 
 __all__ = ["group_options", "list_options"]
@@ -34,22 +34,9 @@ def group_options(group):
     -------
     options : list of str
     """
-    from hydra.core.global_hydra import GlobalHydra
-
     register_catalog()
-    found = {}
-    from hydra import initialize_config_module
-    from hydra.initialize import get_gh_backup, restore_gh_from_backup
-
-    backup = get_gh_backup()
-    try:
-        GlobalHydra.instance().clear()
-        with initialize_config_module(CONFIG_MODULE, job_name="skbridge", version_base="1.3"):
-            loader = GlobalHydra.instance().config_loader()
-            found[group] = loader.get_group_options(group)
-    finally:
-        restore_gh_from_backup(backup)
-    return found[group]
+    with hydra_session() as hydra:
+        return hydra.config_loader().get_group_options(group)
 
 
 def list_options(group=None):
